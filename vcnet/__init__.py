@@ -1,0 +1,1 @@
+"""VCNET: one self-hosted platform for a public-communication organisation and its citizens."""

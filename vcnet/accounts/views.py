@@ -1,0 +1,7 @@
+"""Sign-in, sign-out, password and profile pages."""
+
+from django.contrib.auth import views as auth_views
+
+
+class LoginView(auth_views.LoginView):
+    template_name = "accounts/login.html"

@@ -1,0 +1,27 @@
+"""The URL map: each app brings its own `urls.py`; the JSON API lives under /api/v1/."""
+
+from django.conf import settings
+from django.contrib import admin
+from django.urls import URLPattern, URLResolver, include, path, re_path
+from django.views.static import serve
+
+from vcnet.api import api
+
+urlpatterns: list[URLPattern | URLResolver] = [
+    path("", include("vcnet.core.urls")),
+    path("accounts/", include("vcnet.accounts.urls")),
+    path("i18n/", include("django.conf.urls.i18n")),
+    path("api/v1/", api.urls),
+    path("oauth/", include("oauth2_provider.urls", namespace="oauth2_provider")),
+    path("admin/", admin.site.urls),
+]
+if settings.SERVE_MEDIA:
+    # Public media only (avatars); permission-protected files are served by their app's views.
+    urlpatterns.append(
+        re_path(r"^media/(?P<path>.*)$", serve, {"document_root": settings.MEDIA_ROOT})
+    )
+
+handler400 = "vcnet.core.views.bad_request"
+handler403 = "vcnet.core.views.permission_denied"
+handler404 = "vcnet.core.views.page_not_found"
+handler500 = "vcnet.core.views.server_error"
