@@ -34,6 +34,7 @@ INSTALLED_APPS = [
     "whitenoise.runserver_nostatic",
     "django.contrib.staticfiles",
     "django_htmx",
+    "ninja",  # its static Swagger UI, so /api/v1/docs needs no CDN
     "oauth2_provider",
     "django_tasks",
     "django_tasks_db",
@@ -110,6 +111,9 @@ DEFAULT_AUTO_FIELD = "django.db.models.BigAutoField"
 
 # --- Cache, tasks -----------------------------------------------------------------------
 REDIS_URL = env.url("REDIS_URL", schemes={"redis", "rediss", "unix"})
+_redis_db = urlsplit(REDIS_URL or "").path.strip("/")
+if REDIS_URL and not REDIS_URL.startswith("unix") and _redis_db and not _redis_db.isdigit():
+    raise EnvError(f"REDIS_URL must end with a database number (…/0), not {_redis_db!r}.")
 if REDIS_URL and TESTING:
     # Each pytest-xdist worker gets its own Redis database, so clearing the cache is safe.
     _worker = int(env.string("PYTEST_XDIST_WORKER", "gw0").removeprefix("gw") or 0)
@@ -162,6 +166,9 @@ AUTH_PASSWORD_VALIDATORS = [
     {"NAME": "django.contrib.auth.password_validation.CommonPasswordValidator"},
     {"NAME": "django.contrib.auth.password_validation.NumericPasswordValidator"},
 ]
+if TESTING:
+    # Real hashing costs ~0.3 s per persona; tests check behaviour, not the hash's strength.
+    PASSWORD_HASHERS = ["django.contrib.auth.hashers.MD5PasswordHasher"]
 LOGIN_URL = "accounts:login"
 LOGIN_REDIRECT_URL = "core:home"
 LOGOUT_REDIRECT_URL = "core:home"
@@ -237,3 +244,8 @@ LOGGING = {
 }
 
 NINJA_PAGINATION_PER_PAGE = 20
+# API throttles (vcnet.core.api_auth): per address when anonymous, per user otherwise.
+NINJA_DEFAULT_THROTTLE_RATES = {
+    "anon": env.string("API_RATE_ANON", "60/min"),
+    "user": env.string("API_RATE_USER", "1200/min"),
+}

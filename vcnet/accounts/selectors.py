@@ -10,6 +10,7 @@ from django.utils.translation import gettext as _
 
 from vcnet.accounts.models import Membership, Role, Unit, User
 from vcnet.core.errors import NotFound
+from vcnet.core.text import fold
 
 
 @dataclass
@@ -86,3 +87,28 @@ def user_for_viewer(*, viewer: User, user_id: int) -> User:
 def has_role(user: User, *roles: Role) -> bool:
     """Whether `user` holds any of `roles` in any unit."""
     return Membership.objects.filter(user=user, role__in=roles).exists()
+
+
+def unit_list(*, parent_id: int | None = None, q: str = "") -> QuerySet[Unit]:
+    """Units for the directory, any validity; `q` matches code, short name or name ignoring diacritics.
+
+    The folded match runs in Python over (id, code, short_name, name) rows, which is fine for
+    the few thousand units of an organisation; a folded, indexed column would replace it beyond.
+    """
+    units = Unit.objects.select_related("level")
+    if parent_id is not None:
+        units = units.filter(parent_id=parent_id)
+    needle = fold(q)
+    if needle:
+        rows = units.values_list("id", "code", "short_name", "name")
+        matching = [pk for pk, *texts in rows if any(needle in fold(text) for text in texts)]
+        units = units.filter(pk__in=matching)
+    return units
+
+
+def unit_get(*, unit_id: int) -> Unit:
+    """One unit of the directory (units are public to signed-in people); NotFound if none."""
+    unit = Unit.objects.select_related("level").filter(pk=unit_id).first()
+    if unit is None:
+        raise NotFound(_("Unit not found."))
+    return unit

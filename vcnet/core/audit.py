@@ -9,14 +9,17 @@ from __future__ import annotations
 
 import datetime as dt
 import hashlib
+import ipaddress
 import json
 from collections.abc import Iterator
 from dataclasses import dataclass
 from typing import Any
 
+from django.core.exceptions import ValidationError
 from django.db import models, transaction
 from django.http import HttpRequest
 from django.utils import timezone
+from django.utils.translation import gettext as _
 
 from vcnet.core.models import AuditEntry, AuditHead
 
@@ -47,7 +50,21 @@ def client_ip(request: HttpRequest | None) -> str | None:
     """The client's address as the server saw it (a proxy must set REMOTE_ADDR correctly)."""
     if request is None:
         return None
-    return request.META.get("REMOTE_ADDR") or None
+    return _normalize_ip(request.META.get("REMOTE_ADDR"))
+
+
+def _normalize_ip(value: str | None) -> str | None:
+    # Stored exactly as the database will give it back, so the hash survives the round trip
+    # (PostgreSQL's inet and Django's field both rewrite "2001:DB8::0001" as "2001:db8::1");
+    # something that is not an address is dropped rather than failing the whole write.
+    if not value:
+        return None
+    try:
+        ipaddress.ip_address(value.strip())
+        prepared: str = AuditEntry._meta.get_field("ip").get_prep_value(value.strip())
+    except (ValueError, ValidationError):
+        return None
+    return prepared
 
 
 def audit_write(
@@ -89,10 +106,13 @@ class ChainBreak:
     reason: str
 
 
-def _entries() -> Iterator[AuditEntry]:
-    last_id = 0
+def _entries(after_id: int, up_to_id: int | None) -> Iterator[AuditEntry]:
+    last_id = after_id
     while True:
-        batch = list(AuditEntry.objects.filter(id__gt=last_id).order_by("id")[:2000])
+        rows = AuditEntry.objects.filter(id__gt=last_id).order_by("id")
+        if up_to_id is not None:
+            rows = rows.filter(id__lte=up_to_id)
+        batch = list(rows[:2000])
         if not batch:
             return
         yield from batch
@@ -100,30 +120,56 @@ def _entries() -> Iterator[AuditEntry]:
 
 
 def audit_verify() -> tuple[int, ChainBreak | None]:
-    """Walk the chain from the start; return how many entries verified and the first break."""
+    """Walk the chain from the start; return how many entries verified and the first break.
+
+    Safe while others append: it verifies up to the head it read first, then catches up with
+    the head as long as it moves; rows beyond a head that stands still were not appended by
+    `audit_write` and count as a break.
+    """
+    head = AuditHead.objects.filter(id=1).first()
+    if head is None:
+        stray = AuditEntry.objects.order_by("id").values_list("id", flat=True).first()
+        if stray is None:
+            return 0, None
+        head = AuditHead.objects.filter(id=1).first()  # the first append may just have committed
+        if head is None:
+            return 0, ChainBreak(stray, _("the chain head is missing"))
     expected_prev = GENESIS
     count = 0
     last: AuditEntry | None = None
-    for entry in _entries():
-        if entry.prev_hash != expected_prev:
+    while True:
+        target_id = head.last_entry_id
+        if target_id is not None:
+            for entry in _entries(last.id if last else 0, target_id):
+                if entry.prev_hash != expected_prev:
+                    return count, ChainBreak(
+                        entry.id,
+                        _(
+                            "link to the previous entry is broken "
+                            "(an entry before it was changed or deleted)"
+                        ),
+                    )
+                if entry_hash(entry) != entry.hash:
+                    return count, ChainBreak(
+                        entry.id, _("content does not match its hash (the entry was changed)")
+                    )
+                expected_prev = entry.hash
+                last = entry
+                count += 1
+        if head.last_hash != expected_prev or target_id != (last.id if last else None):
             return count, ChainBreak(
-                entry.id,
-                "link to the previous entry is broken (an entry before it was changed or deleted)",
+                target_id, _("the last entries were deleted or the head was changed")
             )
-        if entry_hash(entry) != entry.hash:
+        beyond = AuditEntry.objects.filter(id__gt=last.id if last else 0)
+        first_beyond = beyond.order_by("id").values_list("id", flat=True).first()
+        if first_beyond is None:
+            return count, None
+        moved = AuditHead.objects.filter(id=1).first()
+        if moved is None or (moved.last_entry_id, moved.last_hash) == (
+            head.last_entry_id,
+            head.last_hash,
+        ):
             return count, ChainBreak(
-                entry.id, "content does not match its hash (the entry was changed)"
+                first_beyond, _("an entry was added after the chain head by hand")
             )
-        expected_prev = entry.hash
-        last = entry
-        count += 1
-    head = AuditHead.objects.filter(id=1).first()
-    if head is None:
-        if last is not None:
-            return count, ChainBreak(None, "the chain head is missing")
-        return count, None
-    if head.last_hash != expected_prev or head.last_entry_id != (last.id if last else None):
-        return count, ChainBreak(
-            head.last_entry_id, "the last entries were deleted or the head was changed"
-        )
-    return count, None
+        head = moved

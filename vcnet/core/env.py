@@ -72,9 +72,16 @@ class Env:
         if not value:
             return None
         parts = urlsplit(value)
+        shown = _redact(value)
         if parts.scheme not in schemes:
             allowed = ", ".join(sorted(schemes))
-            raise EnvError(f"{name} must be a URL starting with one of: {allowed} (got {value!r}).")
+            raise EnvError(f"{name} must be a URL starting with one of: {allowed} (got {shown!r}).")
+        try:
+            parts.port  # noqa: B018 - parsing the port validates it
+        except ValueError:
+            raise EnvError(
+                f"{name} has a port that is not a number from 0 to 65535 ({shown!r})."
+            ) from None
         return value
 
     def secret(self, name: str, *, generate_into: Path | None = None) -> str:
@@ -96,6 +103,16 @@ class Env:
         if generate_into is None:
             raise EnvError(f"{name} or {name}_FILE must be set.")
         return _read_or_create_secret(generate_into)
+
+
+def _redact(url: str) -> str:
+    """The URL with any password replaced by ***, safe to show in an error message."""
+    parts = urlsplit(url)
+    if parts.password is None:
+        return url
+    user, _, host = parts.netloc.rpartition("@")
+    name = user.partition(":")[0]
+    return parts._replace(netloc=f"{name}:***@{host}").geturl()
 
 
 def _read_or_create_secret(path: Path) -> str:

@@ -54,3 +54,33 @@ class AuditHead(models.Model):
 
     def __str__(self) -> str:
         return self.last_hash
+
+
+class SearchEntry(models.Model):
+    """One searchable object in the shared index: its text, its folded text and who may see it."""
+
+    object_type = models.CharField(_("object type"), max_length=80)
+    object_id = models.CharField(_("object id"), max_length=64)
+    title = models.CharField(_("title"), max_length=500)
+    body = models.TextField(_("text"), blank=True)
+    # fold(title + body): what the full-text index covers (FTS5 on SQLite, tsvector on PostgreSQL).
+    folded = models.TextField(editable=False)
+    scope = models.CharField(
+        _("scope"),
+        max_length=100,
+        db_index=True,
+        help_text=_("Who may find it, e.g. public, unit:12 or user:7."),
+    )
+    updated_at = models.DateTimeField(_("updated at"), default=timezone.now)
+
+    class Meta:
+        verbose_name = _("search entry")
+        verbose_name_plural = _("search entries")
+        constraints = [
+            models.UniqueConstraint(
+                fields=["object_type", "object_id"], name="searchentry_unique_object"
+            )
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.object_type}:{self.object_id} {self.title}"

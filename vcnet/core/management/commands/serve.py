@@ -1,0 +1,220 @@
+"""`vcnet serve`: the web server (granian, WSGI) and the background worker, run and stopped together.
+
+The command supervises two child processes. One Ctrl-C (SIGINT) or SIGTERM stops both and the
+command exits 0; if either child dies, the other is stopped and the command exits 1.
+"""
+
+from __future__ import annotations
+
+import contextlib
+import os
+import signal
+import socket
+import subprocess
+import sys
+import time
+from argparse import ArgumentParser
+from collections.abc import Callable
+from dataclasses import dataclass
+from types import FrameType
+from typing import Any
+
+from django.conf import settings
+from django.core.management.base import BaseCommand, CommandError
+
+from vcnet.core.env import Env
+from vcnet.core.health import DB_BACKEND, RQ_BACKEND, task_backend
+
+RQ_JOB_CLASS = "django_tasks_rq.backend.Job"
+STOP_TIMEOUT = 10.0  # seconds a child gets to finish its current work before it is killed
+POLL_INTERVAL = 0.2
+
+
+@dataclass
+class Child:
+    """One supervised process: its role (for messages), command line and handle."""
+
+    role: str
+    argv: list[str]
+    process: subprocess.Popen[bytes] | None = None
+
+
+def parse_bind(bind: str) -> tuple[str, int]:
+    """Split `host:port` (or `[v6-address]:port`) into a host for granian and a port number."""
+    host, sep, port_text = bind.rpartition(":")
+    if not sep or not host or not port_text.isdigit() or not 0 < int(port_text) < 65536:
+        raise CommandError(f"--bind {bind!r} is not HOST:PORT (for example 127.0.0.1:8000).")
+    return host.removeprefix("[").removesuffix("]"), int(port_text)
+
+
+def ensure_free(host: str, port: int) -> None:
+    """Fails with one clear line when the address is taken, rather than granian's traceback."""
+    family = socket.AF_INET6 if ":" in host else socket.AF_INET
+    with socket.socket(family, socket.SOCK_STREAM) as probe:
+        probe.setsockopt(socket.SOL_SOCKET, socket.SO_REUSEADDR, 1)
+        try:
+            probe.bind((host, port))
+        except OSError as exc:
+            raise CommandError(f"Cannot listen on {host}:{port}: {exc.strerror}.") from None
+
+
+def worker_argv() -> tuple[str, list[str]]:
+    """A description and the command line of the background worker for the configured backend."""
+    alias, backend, queues = task_backend()
+    vcnet = [sys.executable, "-m", "vcnet"]
+    if backend == DB_BACKEND:
+        argv = [*vcnet, "db_worker", "--backend", alias, "--queue-name", "*", "--no-reload"]
+        return "database worker, all queues", argv
+    if backend != RQ_BACKEND:
+        raise CommandError(f"No worker runs tasks for the {backend} backend (see settings.TASKS).")
+    rq_queues = sorted(set(queues) & set(settings.RQ_QUEUES)) or sorted(settings.RQ_QUEUES)
+    argv = [*vcnet, "rqworker", "--job-class", RQ_JOB_CLASS, "--with-scheduler", *rq_queues]
+    return f"RQ worker, queues {', '.join(rq_queues)}", argv
+
+
+def web_argv(host: str, port: int, workers: int, threads: int) -> list[str]:
+    """The granian command line: WSGI, a few blocking threads per worker (see DESIGN.md)."""
+    return [
+        sys.executable,
+        "-m",
+        "granian",
+        "--interface",
+        "wsgi",
+        "--host",
+        host,
+        "--port",
+        str(port),
+        "--workers",
+        str(workers),
+        "--blocking-threads",
+        str(threads),
+        "--no-ws",
+        "--workers-kill-timeout",
+        str(int(STOP_TIMEOUT)),
+        "vcnet.wsgi:application",
+    ]
+
+
+class Command(BaseCommand):
+    help = "Serve VCNET: granian (WSGI) and the background worker; Ctrl-C stops both."
+    requires_system_checks: list[str] = []
+
+    def add_arguments(self, parser: ArgumentParser) -> None:
+        parser.add_argument(
+            "--bind", help="HOST:PORT to listen on (default: $VCNET_BIND or 127.0.0.1:8000)."
+        )
+        parser.add_argument(
+            "--workers", type=int, help="web worker processes (default: $WEB_WORKERS or 2)."
+        )
+        parser.add_argument(
+            "--threads",
+            type=int,
+            help="blocking threads per web worker (default: $WEB_THREADS or 4).",
+        )
+        parser.add_argument(
+            "--no-worker",
+            action="store_true",
+            help="serve the web only; run the background worker elsewhere.",
+        )
+
+    def handle(self, *args: Any, **options: Any) -> None:
+        env = Env()
+        host, port = parse_bind(options["bind"] or env.string("VCNET_BIND", "127.0.0.1:8000"))
+        workers = options["workers"]
+        if workers is None:
+            workers = env.integer("WEB_WORKERS", 2, minimum=1)
+        threads = options["threads"]
+        if threads is None:
+            threads = env.integer("WEB_THREADS", 4, minimum=1)
+        if workers < 1 or threads < 1:
+            raise CommandError("--workers and --threads must be at least 1.")
+
+        ensure_free(host, port)
+        children = [Child("web server", web_argv(host, port, workers, threads))]
+        worker_text = "no background worker"
+        if not options["no_worker"]:
+            worker_text, argv = worker_argv()
+            children.append(Child("background worker", argv))
+
+        shown_host = f"[{host}]" if ":" in host else host
+        self.stdout.write(
+            f"VCNET serves http://{shown_host}:{port}/ (granian WSGI, {workers} workers x "
+            f"{threads} threads; {worker_text}). Press Ctrl-C to stop."
+        )
+        self.stdout.flush()
+        code = Supervisor(children, self.stderr.write).run()
+        if code:
+            raise SystemExit(code)
+
+
+class Supervisor:
+    """Starts the children, waits for a stop signal or a death, then stops them all."""
+
+    def __init__(self, children: list[Child], report: Callable[[str], object]) -> None:
+        self.children = children
+        self.report = report
+        self.signals: list[float] = []  # when each stop signal arrived
+
+    def _on_signal(self, signum: int, frame: FrameType | None) -> None:
+        now = time.monotonic()
+        if self.signals and now - self.signals[-1] > 1.0:
+            # A second Ctrl-C: stop waiting for a graceful shutdown. (One within a second is
+            # the same keypress reaching us twice, through the terminal and a parent like make.)
+            self._kill_all()
+        self.signals.append(now)
+
+    def run(self) -> int:
+        previous = {
+            sig: signal.signal(sig, self._on_signal) for sig in (signal.SIGINT, signal.SIGTERM)
+        }
+        try:
+            return self._run()
+        finally:
+            self._stop_all()
+            for sig, handler in previous.items():
+                signal.signal(sig, handler)
+
+    def _run(self) -> int:
+        for child in self.children:
+            if self.signals:
+                return 0
+            # Each child leads its own process group: the terminal's Ctrl-C reaches only this
+            # supervisor, which then stops the children once and in order.
+            child.process = subprocess.Popen(child.argv, process_group=0)  # noqa: S603
+        while not self.signals:
+            for child in self.children:
+                assert child.process is not None  # noqa: S101
+                code = child.process.poll()
+                if code is not None:
+                    self.report(
+                        f"vcnet serve: the {child.role} exited unexpectedly (status {code}); "
+                        "stopping everything."
+                    )
+                    return 1
+            time.sleep(POLL_INTERVAL)
+        return 0
+
+    def _stop_all(self) -> None:
+        for child in self.children:
+            if child.process is not None and child.process.poll() is None:
+                with contextlib.suppress(ProcessLookupError):
+                    child.process.send_signal(signal.SIGTERM)
+        deadline = time.monotonic() + STOP_TIMEOUT
+        for child in self.children:
+            if child.process is None:
+                continue
+            try:
+                child.process.wait(timeout=max(0.1, deadline - time.monotonic()))
+            except subprocess.TimeoutExpired:
+                self.report(f"vcnet serve: the {child.role} did not stop in time; killing it.")
+        self._kill_all()
+
+    def _kill_all(self) -> None:
+        """SIGKILL whatever is left in the children's process groups (granian's workers too)."""
+        for child in self.children:
+            if child.process is None:
+                continue
+            with contextlib.suppress(ProcessLookupError, PermissionError):
+                os.killpg(child.process.pid, signal.SIGKILL)
+            with contextlib.suppress(subprocess.TimeoutExpired):
+                child.process.wait(timeout=STOP_TIMEOUT)
