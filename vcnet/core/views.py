@@ -128,6 +128,11 @@ def permission_denied(request: HttpRequest, exception: Exception | None = None) 
     return render(request, "403.html", status=403)
 
 
+def csrf_failure(request: HttpRequest, reason: str = "") -> HttpResponse:
+    """403 for a form whose security token is missing or stale (usually an old open tab)."""
+    return render(request, "403.html", {"csrf_failed": True}, status=403)
+
+
 def page_not_found(request: HttpRequest, exception: Exception | None = None) -> HttpResponse:
     """404: no such page (or one the person may not know exists)."""
     return render(request, "404.html", status=404)

@@ -76,6 +76,16 @@ def test_switching_language_to_english_shows_english(client: Client) -> None:
 
 
 @pytest.mark.django_db
+def test_pages_stay_vietnamese_for_an_english_browser_until_the_person_switches(
+    client: Client,
+) -> None:
+    html = client.get("/", HTTP_ACCEPT_LANGUAGE="en-US,en;q=0.9").content.decode()
+    assert '<html lang="vi">' in html
+    client.post("/i18n/setlang/", {"language": "en", "next": "/"})
+    assert '<html lang="en">' in client.get("/", HTTP_ACCEPT_LANGUAGE="vi").content.decode()
+
+
+@pytest.mark.django_db
 def test_base_layout_has_what_every_page_needs(client: Client) -> None:
     client.cookies["csrftoken"] = "x" * 32
     html = client.get("/").content.decode()
