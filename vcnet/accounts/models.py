@@ -11,6 +11,8 @@ from django.db.models import Q
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
+from vcnet.core.text import fold
+
 
 class UserManager(BaseUserManager["User"]):
     """Creates users identified by e-mail address (a phone number may be added)."""
@@ -144,6 +146,8 @@ class Unit(models.Model):
     path = models.CharField(max_length=255, editable=False, db_index=True, default="/")
     valid_from = models.DateField(_("valid from"), null=True, blank=True)
     valid_to = models.DateField(_("valid to"), null=True, blank=True)
+    # Code and names folded (no diacritics, đ→d), so directory search ignores accents.
+    search_text = models.CharField(max_length=400, editable=False, default="")
 
     objects = UnitQuerySet.as_manager()
 
@@ -162,6 +166,13 @@ class Unit(models.Model):
 
     def __str__(self) -> str:
         return self.name
+
+    def save(self, *args: Any, **kwargs: Any) -> None:
+        # A derived index column, not a rule: kept in step with the names on every save.
+        self.search_text = fold(f"{self.code} {self.short_name} {self.name}")
+        if kwargs.get("update_fields") is not None:
+            kwargs["update_fields"] = {*kwargs["update_fields"], "search_text"}
+        super().save(*args, **kwargs)
 
     @property
     def depth(self) -> int:

@@ -100,9 +100,7 @@ def unit_list(*, parent_id: int | None = None, q: str = "") -> QuerySet[Unit]:
         units = units.filter(parent_id=parent_id)
     needle = fold(q)
     if needle:
-        rows = units.values_list("id", "code", "short_name", "name")
-        matching = [pk for pk, *texts in rows if any(needle in fold(text) for text in texts)]
-        units = units.filter(pk__in=matching)
+        units = units.filter(search_text__contains=needle)
     return units
 
 
