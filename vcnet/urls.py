@@ -10,6 +10,8 @@ from vcnet.api import api
 urlpatterns: list[URLPattern | URLResolver] = [
     path("", include("vcnet.core.urls")),
     path("accounts/", include("vcnet.accounts.urls")),
+    path("accounts/", include("allauth.urls")),
+    path("sso/", include("vcnet.sso.urls")),
     path("i18n/", include("django.conf.urls.i18n")),
     path("api/v1/", api.urls),
     path("oauth/", include("oauth2_provider.urls", namespace="oauth2_provider")),
