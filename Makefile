@@ -53,8 +53,11 @@ migrate: install
 seed: install
 	$(BIN)/vcnet seed --demo
 
+# The example relying party (examples/meeting_rooms, http://127.0.0.1:8001) runs beside VCNET;
+# `make run VCNET_EXAMPLES=0` leaves it out.
+VCNET_EXAMPLES ?= 1
 serve: install
-	$(BIN)/vcnet serve
+	VCNET_EXAMPLES=$(VCNET_EXAMPLES) $(BIN)/vcnet serve
 
 lint: install-dev
 	$(BIN)/ruff check .

@@ -184,7 +184,141 @@ LOGIN_REDIRECT_URL = "core:home"
 LOGOUT_REDIRECT_URL = "core:home"
 LOGIN_FAILURE_LIMIT = env.integer("LOGIN_FAILURE_LIMIT", 5, minimum=1)
 LOGIN_FAILURE_WINDOW = env.integer("LOGIN_FAILURE_WINDOW", 900, minimum=1)
-OAUTH2_PROVIDER = {"ACCESS_TOKEN_EXPIRE_SECONDS": 3600}
+
+# --- oidc: VCNET as the OpenID Connect provider (django-oauth-toolkit; see vcnet/sso/) -------
+from django.conf import global_settings as _global_settings  # noqa: E402
+from django.utils.functional import lazy as _lazy  # noqa: E402
+
+from vcnet.sso import keys as _oidc_keys  # noqa: E402
+
+# Client secrets are 128 random characters: a salted SHA-256 is enough and ~1000x faster than
+# the password hasher. Listed after the default, so people's passwords keep the strong one.
+PASSWORD_HASHERS = [
+    *globals().get("PASSWORD_HASHERS", _global_settings.PASSWORD_HASHERS),
+    "vcnet.sso.hashers.ClientSecretHasher",
+]
+OIDC_RSA_PRIVATE_KEY_FROM_ENV = (
+    env.secret("OIDC_RSA_PRIVATE_KEY")
+    if env.raw("OIDC_RSA_PRIVATE_KEY") or env.raw("OIDC_RSA_PRIVATE_KEY_FILE")
+    else ""
+)
+if OIDC_RSA_PRIVATE_KEY_FROM_ENV and "PRIVATE KEY-----" not in OIDC_RSA_PRIVATE_KEY_FROM_ENV:
+    raise EnvError("OIDC_RSA_PRIVATE_KEY(_FILE) must hold a PEM RSA private key.")
+OIDC_KEY_DIR = VAR_DIR / "oidc"  # generated keys, made on first use (mode 0600)
+OIDC_ID_TOKEN_EXPIRE_SECONDS = env.integer("OIDC_ID_TOKEN_EXPIRE_SECONDS", 3600, minimum=60)
+# A retired key stays in the JWKS until every ID token it signed has expired.
+OIDC_KEY_RETENTION_SECONDS = OIDC_ID_TOKEN_EXPIRE_SECONDS + 300
+OIDC_BACKCHANNEL_TIMEOUT = env.integer("OIDC_BACKCHANNEL_TIMEOUT", 5, minimum=1)
+# DOT's models are swappable; migrations that point at them need the names spelled out.
+OAUTH2_PROVIDER_APPLICATION_MODEL = "oauth2_provider.Application"
+OAUTH2_PROVIDER_GRANT_MODEL = "oauth2_provider.Grant"
+OAUTH2_PROVIDER_ACCESS_TOKEN_MODEL = "oauth2_provider.AccessToken"  # noqa: S105
+OAUTH2_PROVIDER_REFRESH_TOKEN_MODEL = "oauth2_provider.RefreshToken"  # noqa: S105
+OAUTH2_PROVIDER_ID_TOKEN_MODEL = "oauth2_provider.IDToken"  # noqa: S105
+OAUTH2_PROVIDER = {
+    "ACCESS_TOKEN_EXPIRE_SECONDS": env.integer(
+        "OAUTH_ACCESS_TOKEN_EXPIRE_SECONDS", 3600, minimum=60
+    ),
+    "REFRESH_TOKEN_EXPIRE_SECONDS": env.integer(
+        "OAUTH_REFRESH_TOKEN_EXPIRE_SECONDS", 30 * 24 * 3600, minimum=60
+    ),
+    "ROTATE_REFRESH_TOKEN": True,
+    "REFRESH_TOKEN_REUSE_PROTECTION": True,
+    "ID_TOKEN_EXPIRE_SECONDS": OIDC_ID_TOKEN_EXPIRE_SECONDS,
+    "AUTHORIZATION_CODE_EXPIRE_SECONDS": 60,
+    "OIDC_ENABLED": True,
+    # Evaluated at each use, so a key made on first use or by `vcnet oidc rotate-key` applies
+    # without a restart and importing the settings never touches the disk.
+    "OIDC_RSA_PRIVATE_KEY": _lazy(_oidc_keys.active_private_key_pem, str)(),
+    "OIDC_RP_INITIATED_LOGOUT_ENABLED": True,
+    "OIDC_RP_INITIATED_LOGOUT_ALWAYS_PROMPT": False,
+    "OIDC_RP_INITIATED_LOGOUT_STRICT_REDIRECT_URIS": True,
+    "OIDC_RESPONSE_TYPES_SUPPORTED": ["code"],
+    "OAUTH2_VALIDATOR_CLASS": "vcnet.sso.validators.VcnetOAuth2Validator",
+    "CLIENT_SECRET_HASHER": "client_sha256",
+    "SCOPES": {
+        "openid": _("Sign you in with your VCNET account"),
+        "profile": _("Your name"),
+        "email": _("Your e-mail address"),
+        "phone": _("Your phone number"),
+        "units": _("Your units and roles"),
+        "read": _("Read your data"),
+        "write": _("Change your data"),
+    },
+    "DEFAULT_SCOPES": ["read"],  # as Mastodon does when a client names no scope
+    "PKCE_REQUIRED": True,  # for public clients; see VcnetOAuth2Validator.is_pkce_required
+    "COMPLIANT_BCP_RFC9700_PKCE_METHOD": True,  # S256 only
+    "COMPLIANT_BCP_RFC9700_IMPLICIT_GRANT": True,
+    "COMPLIANT_BCP_RFC9700_PASSWORD_GRANT": True,
+    "REQUEST_APPROVAL_PROMPT": "auto",
+}
+# --- end oidc -------------------------------------------------------------------------------
+
+# --- identity: accounts on django-allauth (sign-in, sign-up, MFA, sessions) -----------------
+ACCOUNT_ADAPTER = "vcnet.accounts.adapter.AccountAdapter"
+MFA_ADAPTER = "vcnet.accounts.adapter.MFAAdapter"
+ACCOUNT_USER_MODEL_USERNAME_FIELD = None
+ACCOUNT_LOGIN_METHODS = {"email", "phone"}
+ACCOUNT_SIGNUP_FIELDS = ["email*", "password1*", "password2*"]
+ACCOUNT_FORMS = {
+    "login": "vcnet.accounts.forms.LoginForm",
+    "signup": "vcnet.accounts.forms.SignupForm",
+}
+ACCOUNT_SIGNUP_FORM_HONEYPOT_FIELD = "website"
+ACCOUNT_EMAIL_VERIFICATION = "mandatory"
+ACCOUNT_CONFIRM_EMAIL_ON_GET = False
+ACCOUNT_CHANGE_EMAIL = True
+ACCOUNT_UNIQUE_EMAIL = True
+ACCOUNT_PHONE_VERIFICATION_ENABLED = False  # numbers are entered by their owner or an admin
+ACCOUNT_PREVENT_ENUMERATION = True
+ACCOUNT_EMAIL_UNKNOWN_ACCOUNTS = False  # no mail to addresses without an account
+ACCOUNT_SESSION_REMEMBER = None  # a "keep me signed in" box
+ACCOUNT_AUTHENTICATED_LOGIN_REDIRECTS = False
+ACCOUNT_LOGOUT_REDIRECT_URL = "/"
+ACCOUNT_EMAIL_SUBJECT_PREFIX = "VCNET: "
+ACCOUNT_DEFAULT_HTTP_PROTOCOL = "https" if SITE_URL.startswith("https://") else "http"
+ACCOUNT_RATE_LIMITS = {
+    # vcnet.accounts.throttle counts failed sign-ins (per login and per address) instead.
+    "login_failed": None,
+    "signup": env.string("SIGNUP_RATE_LIMIT", "5/m/ip,20/h/ip"),
+}
+SIGNUP_POW_BITS = env.integer("SIGNUP_POW_BITS", 16, minimum=0)  # proof-of-work difficulty
+NEW_DEVICE_COOKIE = "vcnet_device"
+MFA_SUPPORTED_TYPES = ["totp", "webauthn", "recovery_codes"]
+MFA_PASSKEY_LOGIN_ENABLED = True
+MFA_WEBAUTHN_ALLOW_INSECURE_ORIGIN = not SITE_URL.startswith("https://")
+MFA_TOTP_ISSUER = "VCNET"
+# Roles whose members must enrol a second factor before using anything else (and superusers).
+# Off by default under pytest, so that other apps' tests can sign in personas with force_login.
+MFA_REQUIRED_ROLES = env.strings(
+    "MFA_REQUIRED_ROLES", [] if TESTING else ["leader", "clerk", "unit_admin"]
+)
+MFA_REQUIRED_FOR_SUPERUSERS = env.boolean("MFA_REQUIRED_FOR_SUPERUSERS", default=not TESTING)
+# "Last seen" is refreshed by vcnet.accounts.middleware at most every few minutes, not per request.
+USERSESSIONS_TRACK_ACTIVITY = False
+SESSION_SEEN_INTERVAL = 300
+MIDDLEWARE = [*MIDDLEWARE, "vcnet.accounts.middleware.AccountSecurityMiddleware"]
+# --- end identity ---------------------------------------------------------------------------
+
+# --- example: upstream identity providers and the example relying party ----------------------
+from vcnet.accounts.upstream import upstream_providers as _upstream_providers  # noqa: E402
+
+# "Sign in with …" each OpenID Connect provider named in VCNET_UPSTREAM_OIDC (see that module).
+SOCIALACCOUNT_PROVIDERS = {"openid_connect": {"APPS": _upstream_providers(env)}}
+SOCIALACCOUNT_ADAPTER = "vcnet.accounts.upstream.UpstreamAdapter"
+# Link to the existing account with the same address, only when the provider says it is verified.
+SOCIALACCOUNT_EMAIL_AUTHENTICATION = True
+SOCIALACCOUNT_EMAIL_AUTHENTICATION_AUTO_CONNECT = True
+SOCIALACCOUNT_STORE_TOKENS = False
+# Where `vcnet seed --demo` writes the example application's client secret (examples/meeting_rooms
+# reads it); tests write to a throw-away folder, never to the developer's var/.
+EXAMPLES_DIR = Path(env.string("VCNET_EXAMPLES_DIR", str(VAR_DIR / "examples")))
+if TESTING and not env.raw("VCNET_EXAMPLES_DIR"):
+    import os as _os
+    import tempfile as _tempfile
+
+    EXAMPLES_DIR = Path(_tempfile.gettempdir()) / f"vcnet-test-examples-{_os.getpid()}"
+# --- end example ----------------------------------------------------------------------------
 
 # --- Security ---------------------------------------------------------------------------
 _https = SITE_URL.startswith("https://")

@@ -14,6 +14,7 @@ urlpatterns: list[URLPattern | URLResolver] = [
     path("sso/", include("vcnet.sso.urls")),
     path("i18n/", include("django.conf.urls.i18n")),
     path("api/v1/", api.urls),
+    path("", include("vcnet.sso.root_urls")),  # /.well-known/openid-configuration, oauth/ overrides
     path("oauth/", include("oauth2_provider.urls", namespace="oauth2_provider")),
     path("admin/", admin.site.urls),
 ]

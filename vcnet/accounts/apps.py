@@ -6,3 +6,6 @@ class AccountsConfig(AppConfig):
     name = "vcnet.accounts"
     label = "accounts"
     verbose_name = _("Accounts and units")
+
+    def ready(self) -> None:
+        from vcnet.accounts import signals  # noqa: F401  (connects the audit plumbing)

@@ -21,7 +21,8 @@ class EmailOrPhoneBackend(ModelBackend):
         password: str | None = None,
         **kwargs: Any,
     ) -> User | None:
-        login = username if username is not None else kwargs.get(User.USERNAME_FIELD)
+        # Django's form passes `username`; allauth passes `email` or `phone`.
+        login = username or kwargs.get(User.USERNAME_FIELD) or kwargs.get("phone")
         if not login or password is None:
             return None
         user = find_user_by_login(login)

@@ -12,9 +12,11 @@ their `valid_to`, as does a provincial board whose province merged into another 
 from __future__ import annotations
 
 import datetime as dt
+import importlib
 from dataclasses import dataclass
-from typing import NamedTuple
+from typing import NamedTuple, Protocol
 
+from django.apps import apps
 from django.contrib.auth.hashers import make_password
 from django.contrib.auth.password_validation import validate_password
 from django.db import transaction
@@ -218,6 +220,9 @@ PEOPLE: tuple[Person, ...] = (
 
 ADMIN = Person("Trịnh Minh Quân", "quantri", "0912 999 999")
 
+# The demo leader enrolled in TOTP, so that the single sign-on scenario can be tried at once.
+TOTP_LEADER = "tuanpm"
+
 # The accounts `vcnet seed --demo` prints: one of each kind of person.
 SHOWCASE: tuple[tuple[str, str | Promise], ...] = (
     ("quantri", gettext_lazy("Administrator")),
@@ -340,3 +345,69 @@ def showcase_accounts() -> list[tuple[str, str, str]]:
     """(role, full name, e-mail) of the demo accounts worth trying first."""
     names = {p.email: p.full_name for p in (*PEOPLE, ADMIN) if p.email}
     return [(str(role), names[local], demo_email(local)) for local, role in SHOWCASE]
+
+
+class Writer(Protocol):
+    """Where demo hooks print: a management command's stdout, or any text stream."""
+
+    def write(self, msg: str, /) -> object: ...
+
+
+@dataclass(frozen=True)
+class DemoTotp:
+    """The demo account enrolled in TOTP and its shared secret (base32), for an authenticator app."""
+
+    full_name: str
+    email: str
+    secret: str
+
+
+def demo_totp_enrol() -> DemoTotp | None:
+    """Enrol the demo leader in TOTP once (a new random secret); later calls return the same secret.
+
+    None when the demo organisation is not loaded.
+    """
+    from allauth.mfa.models import Authenticator
+    from allauth.mfa.totp.internal.auth import TOTP, generate_totp_secret
+    from allauth.mfa.utils import decrypt
+
+    user = User.objects.filter(email=normalize_email(demo_email(TOTP_LEADER))).first()
+    if user is None:
+        return None
+    with transaction.atomic():
+        existing = (
+            Authenticator.objects.select_for_update()
+            .filter(user=user, type=Authenticator.Type.TOTP)
+            .first()
+        )
+        if existing is not None:
+            secret = decrypt(existing.data["secret"])
+        else:
+            secret = generate_totp_secret()
+            TOTP.activate(user, secret)
+            audit_write(actor=None, action="mfa.totp_enrol", obj=user, data={"source": "demo"})
+    return DemoTotp(full_name=user.full_name, email=str(user.email), secret=secret)
+
+
+def demo_extensions_load(stdout: Writer) -> list[str]:
+    """Call `load_demo(stdout)` of every other installed `vcnet.<app>.demo`, in INSTALLED_APPS order.
+
+    Each `load_demo` must itself load its data once and change nothing on later runs (it may
+    print what is there). Returns the names of the apps whose hook ran.
+    """
+    ran = []
+    for config in apps.get_app_configs():
+        if not config.name.startswith("vcnet.") or config.name == __package__:
+            continue
+        module_name = f"{config.name}.demo"
+        try:
+            module = importlib.import_module(module_name)
+        except ModuleNotFoundError as exc:
+            if exc.name == module_name:
+                continue  # this app has no demo data
+            raise
+        load = getattr(module, "load_demo", None)
+        if callable(load):
+            load(stdout)
+            ran.append(config.name)
+    return ran

@@ -1,101 +1,97 @@
-"""Forms of the account pages: sign-in, password reset, profile."""
+"""Forms of the account pages: sign-up, profile (allauth brings the others)."""
 
 from __future__ import annotations
 
-from functools import partial
 from typing import Any
 
+from allauth.account import forms as allauth_forms
+from allauth.account.app_settings import EmailVerificationMethod
 from django import forms
-from django.conf import settings
-from django.contrib.auth import forms as auth_forms
-from django.core.exceptions import NON_FIELD_ERRORS
-from django.db import transaction
-from django.template import loader
 from django.utils.translation import gettext_lazy as _
 
-from vcnet.accounts.services import auth_event_record
-from vcnet.core.tasks import send_email
+from vcnet.accounts import pow
 
 
-class LoginForm(auth_forms.AuthenticationForm):
+class LoginForm(allauth_forms.LoginForm):
     """One box for an e-mail address or a phone number, a password, and "remember me"."""
 
-    username = forms.CharField(
-        label=_("E-mail or phone number"),
-        max_length=254,
-        widget=forms.TextInput(
-            attrs={"autofocus": True, "autocomplete": "username", "autocapitalize": "none"}
-        ),
-    )
-    remember_me = forms.BooleanField(label=_("Keep me signed in on this device"), required=False)
+    def __init__(self, *args: Any, **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        login = self.fields["login"]
+        login.label = _("E-mail or phone number")
+        login.max_length = 254
+        login.widget.attrs.update(
+            {"autofocus": True, "autocomplete": "username", "autocapitalize": "none"}
+        )
+        login.widget.attrs.pop("placeholder", None)
+        password = self.fields["password"]
+        password.label = _("Password")
+        password.help_text = ""
+        password.widget.attrs.pop("placeholder", None)
+        if "remember" in self.fields:
+            self.fields["remember"].label = _("Keep me signed in on this device")
 
-    error_messages = {
-        **auth_forms.AuthenticationForm.error_messages,
-        # The same words whether or not the account exists, so nobody can probe for accounts.
-        "invalid_login": _(
-            "The e-mail address or phone number and password do not match. "
-            "Please check them and try again."
-        ),
-        "inactive": _(
-            "The e-mail address or phone number and password do not match. "
-            "Please check them and try again."
-        ),
-    }
+    def clean(self) -> dict[str, Any]:
+        cleaned = super().clean()
+        login = getattr(self, "_login", None)
+        if login is not None and not getattr(login.user, "email", None):
+            # An account with only a phone number has no address to verify.
+            login.email_verification = EmailVerificationMethod.NONE
+        return cleaned
 
     def full_clean(self) -> None:
         super().full_clean()
         if self.non_field_errors():
             # Tie the "do not match" message to both boxes, for screen readers.
-            for name in ("username", "password"):
+            for name in ("login", "password"):
                 attrs = self.fields[name].widget.attrs
                 attrs["aria-describedby"] = "login-error"
                 attrs["aria-invalid"] = "true"
 
-    def is_wrong_credentials(self) -> bool:
-        """Whether the form failed because the password or login was wrong (not left empty)."""
-        return self.has_error(NON_FIELD_ERRORS, "invalid_login")
 
+class SignupForm(allauth_forms.SignupForm):
+    """Citizen self-registration: full name, e-mail, password; a honeypot and a proof of work."""
 
-class PasswordResetForm(auth_forms.PasswordResetForm):
-    """Sends the reset link through the background mail task once the request's data is saved."""
-
-    email = forms.EmailField(
-        label=_("E-mail address"),
-        max_length=254,
-        widget=forms.EmailInput(attrs={"autocomplete": "email", "autofocus": True}),
+    full_name = forms.CharField(
+        label=_("Full name"),
+        max_length=150,
+        widget=forms.TextInput(attrs={"autocomplete": "name", "autofocus": True}),
     )
+    field_order = ["full_name", "email", "password1", "password2"]
 
-    def save(self, *args: Any, **kwargs: Any) -> None:
-        self._request = kwargs.get("request")
-        super().save(*args, **kwargs)
+    def __init__(self, *args: Any, **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        self.fields["email"].label = _("E-mail address")
+        self.fields["email"].widget.attrs.pop("placeholder", None)
+        for name in ("password1", "password2"):
+            if name in self.fields:
+                self.fields[name].widget.attrs.pop("placeholder", None)
+        if "password2" in self.fields:
+            self.fields["password2"].label = _("Password (again)")
+        # A new challenge on every render; the browser solves it before sending.
+        self.pow_challenge = pow.challenge_issue()
 
-    def send_mail(
-        self,
-        subject_template_name: str,
-        email_template_name: str,
-        context: dict[str, Any],
-        from_email: str | None,
-        to_email: str,
-        html_email_template_name: str | None = None,
-    ) -> None:
-        context = {**context, "site_url": settings.SITE_URL.rstrip("/")}
-        subject = "".join(loader.render_to_string(subject_template_name, context).splitlines())
-        body = loader.render_to_string(email_template_name, context)
-        html_body = (
-            loader.render_to_string(html_email_template_name, context)
-            if html_email_template_name
-            else None
-        )
-        auth_event_record(
-            action="auth.password_reset_requested",
-            user=context["user"],
-            request=getattr(self, "_request", None),
-        )
-        transaction.on_commit(
-            partial(
-                send_email.enqueue, to=[to_email], subject=subject, body=body, html_body=html_body
+    def clean_full_name(self) -> str:
+        name = " ".join(self.cleaned_data["full_name"].split())
+        if not name:
+            raise forms.ValidationError(_("Please enter your full name."), code="required")
+        return name
+
+    def clean(self) -> dict[str, Any]:
+        cleaned = super().clean()
+        challenge = self.data.get("pow_challenge", "")
+        nonce = self.data.get("pow_nonce", "")
+        # Consumed only when everything else is right, so a typo does not cost a new proof.
+        if not pow.solution_check(challenge, nonce, consume=not self.errors):
+            raise forms.ValidationError(
+                _(
+                    "The form could not confirm that it was sent by a person. Please make "
+                    "sure JavaScript is turned on, wait until the button is ready, and "
+                    "send the form again."
+                ),
+                code="proof_of_work",
             )
-        )
+        return cleaned
 
 
 class ProfileForm(forms.Form):

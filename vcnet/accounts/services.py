@@ -93,6 +93,19 @@ AUTH_EVENTS = frozenset(
         "auth.login_throttled",
         "auth.logout",
         "auth.password_reset_requested",
+        "auth.password_change",
+        "auth.password_reset",
+        "auth.signup",
+        "auth.email_added",
+        "auth.email_confirmed",
+        "auth.email_change",
+        "auth.mfa_activated",
+        "auth.mfa_deactivated",
+        "auth.mfa_reset",
+        "auth.mfa_failed",
+        "auth.recovery_code_used",
+        "auth.sessions_ended",
+        "auth.new_device",
     }
 )
 
@@ -102,16 +115,17 @@ def auth_event_record(
     action: str,
     user: User | None,
     login: str = "",
+    data: dict[str, str] | None = None,
     request: HttpRequest | None = None,
 ) -> None:
-    """Write a sign-in event (success, failure, refusal, sign-out) to the audit log.
+    """Write a sign-in or account-security event to the audit log.
 
     Never the password; the login only in its normalised e-mail or phone form, so that a
     password typed into the wrong box does not end up in the log.
     """
     if action not in AUTH_EVENTS:
         raise ValueError(f"unknown sign-in event {action!r}")
-    data: dict[str, str] = {}
+    data = dict(data or {})
     if login:
         if looks_like_email(login):
             data["login"] = normalize_email(login)[:254]

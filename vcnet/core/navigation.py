@@ -14,6 +14,11 @@ for the kernel's own pages):
 user; it runs on every page, so it must not query the database (use attributes already on the
 user, or cache what it needs). Entries whose URL does not resolve are left out quietly, so an
 app that is switched off never breaks the page.
+
+Entries that depend on who is asking (the registered applications a person may open, from
+`vcnet.sso`) come from providers: `launcher_provider_register(fn)`, where `fn(user)` returns a
+list of `LauncherEntry`. Providers run when the launcher is drawn (on every page), so they must
+be cheap: cache per user. They are not asked for the main menu.
 """
 
 from __future__ import annotations
@@ -99,10 +104,27 @@ def launcher_unregister(key: str) -> None:
     _registry.pop(key, None)
 
 
-def launcher_entries(user: Any) -> list[ResolvedEntry]:
-    """The entries `user` may open, in display order."""
+LauncherProvider = Callable[[Any], list[LauncherEntry]]
+_providers: list[LauncherProvider] = []
+
+
+def launcher_provider_register(provider: LauncherProvider) -> None:
+    """Add a function that returns extra entries for a given user (registered once, by an app)."""
+    if provider not in _providers:
+        _providers.append(provider)
+
+
+def launcher_entries(user: Any, *, dynamic: bool = True) -> list[ResolvedEntry]:
+    """The entries `user` may open, in display order (with the providers' entries if `dynamic`)."""
+    entries = list(_registry.values())
+    if dynamic:
+        for provider in _providers:
+            try:
+                entries.extend(provider(user))
+            except Exception:  # a broken provider must not break every page
+                logger.exception("launcher provider %r failed", provider)
     resolved = []
-    for entry in sorted(_registry.values(), key=lambda e: (e.order, e.key)):
+    for entry in sorted(entries, key=lambda e: (e.order, e.key)):
         if not entry.visible(user):
             continue
         href = entry.href()
@@ -124,7 +146,7 @@ def launcher_entries(user: Any) -> list[ResolvedEntry]:
 
 def main_nav_entries(user: Any) -> list[ResolvedEntry]:
     """The few entries shown in the header's main menu."""
-    return [entry for entry in launcher_entries(user) if entry.in_main_nav]
+    return [entry for entry in launcher_entries(user, dynamic=False) if entry.in_main_nav]
 
 
 for _entry in (

@@ -15,9 +15,7 @@ LOGIN_URL = reverse("accounts:login")
 
 
 def _login(client: Client, login: str, password: str, ip: str = "127.0.0.1", **extra: str):
-    return client.post(
-        LOGIN_URL, {"username": login, "password": password, **extra}, REMOTE_ADDR=ip
-    )
+    return client.post(LOGIN_URL, {"login": login, "password": password, **extra}, REMOTE_ADDR=ip)
 
 
 def _signed_in_as(client: Client) -> User | None:
@@ -36,7 +34,7 @@ def test_login_page_has_one_box_for_email_or_phone(client: Client, db: None) -> 
     response = client.get(LOGIN_URL)
     assert response.status_code == 200
     form = response.context["form"]
-    assert list(form.fields) == ["username", "password", "remember_me"]
+    assert list(form.fields) == ["login", "password", "remember"]
     html = response.content.decode()
     assert 'autocomplete="username"' in html
     assert 'autocomplete="current-password"' in html
@@ -77,7 +75,7 @@ def test_wrong_password_gets_a_message_that_reveals_nothing(
     assert _signed_in_as(client) is None
     wrong_errors = wrong.context["form"].non_field_errors()
     assert wrong_errors == unknown.context["form"].non_field_errors()
-    assert wrong_errors.as_data()[0].code == "invalid_login"
+    assert wrong_errors.as_data()[0].code == "email_password_mismatch"
     html = wrong.content.decode()
     assert 'role="alert"' in html
     assert 'aria-describedby="login-error"' in html
@@ -173,7 +171,7 @@ def test_remember_me_keeps_the_session_after_the_browser_closes(
     _login(client, leader.email or "", password)
     assert client.session.get_expire_at_browser_close()
     client.post(reverse("accounts:logout"))
-    _login(client, leader.email or "", password, remember_me="on")
+    _login(client, leader.email or "", password, remember="on")
     assert not client.session.get_expire_at_browser_close()
 
 
@@ -193,9 +191,11 @@ def test_next_is_followed_only_within_the_site(
     assert response["Location"] == expected
 
 
-def test_logout_by_get_is_refused(client: Client, leader: User) -> None:
+def test_logout_by_get_only_asks_for_confirmation(client: Client, leader: User) -> None:
     client.force_login(leader)
-    assert client.get(reverse("accounts:logout")).status_code == 405
+    response = client.get(reverse("accounts:logout"))
+    assert response.status_code == 200
+    assert 'method="post"' in response.content.decode()
     assert _signed_in_as(client) == leader
 
 

@@ -90,16 +90,14 @@ def test_seeding_is_recorded_in_the_audit_log_and_the_chain_verifies() -> None:
 def test_a_demo_account_signs_in_by_email_and_a_citizen_by_phone(client: Client) -> None:
     _seed()
     response = client.post(
-        "/accounts/login/", {"username": "hungnv@demo.vcnet.vn", "password": DEMO_PASSWORD}
+        "/accounts/login/", {"login": "hungnv@demo.vcnet.vn", "password": DEMO_PASSWORD}
     )
     assert response.status_code == 302
     hung = User.objects.get(email="hungnv@demo.vcnet.vn")
     assert int(client.session["_auth_user_id"]) == hung.pk
 
     other = Client()
-    response = other.post(
-        "/accounts/login/", {"username": "0912 000 401", "password": DEMO_PASSWORD}
-    )
+    response = other.post("/accounts/login/", {"login": "0912 000 401", "password": DEMO_PASSWORD})
     assert response.status_code == 302
     assert User.objects.get(pk=other.session["_auth_user_id"]).full_name == "Đỗ Thị Hồng Nhung"
 
@@ -107,7 +105,7 @@ def test_a_demo_account_signs_in_by_email_and_a_citizen_by_phone(client: Client)
 def test_a_wrong_password_does_not_sign_in(client: Client) -> None:
     _seed()
     response = client.post(
-        "/accounts/login/", {"username": "hungnv@demo.vcnet.vn", "password": "sai-mat-khau-2026"}
+        "/accounts/login/", {"login": "hungnv@demo.vcnet.vn", "password": "sai-mat-khau-2026"}
     )
     assert response.status_code == 200
     assert "_auth_user_id" not in client.session

@@ -7,7 +7,13 @@ from typing import Any
 from django.core.management.base import BaseCommand, CommandError, CommandParser
 from django.utils.translation import gettext as _
 
-from vcnet.accounts.demo import DEMO_PASSWORD, demo_load, showcase_accounts
+from vcnet.accounts.demo import (
+    DEMO_PASSWORD,
+    demo_extensions_load,
+    demo_load,
+    demo_totp_enrol,
+    showcase_accounts,
+)
 from vcnet.core.errors import DomainError
 
 
@@ -26,6 +32,7 @@ class Command(BaseCommand):
             raise CommandError(_("Nothing to seed: pass --demo to load the demo organisation."))
         try:
             result = demo_load()
+            totp = demo_totp_enrol()
         except DomainError as exc:
             raise CommandError(str(exc.message)) from exc
         if result.created:
@@ -57,3 +64,16 @@ class Command(BaseCommand):
         self.stdout.write(
             _("Every demo account uses the password: %(password)s") % {"password": DEMO_PASSWORD}
         )
+        if totp is not None:
+            self.stdout.write(
+                _(
+                    "%(name)s (%(email)s) signs in with a TOTP code as well: add this secret "
+                    "to an authenticator app: %(secret)s"
+                )
+                % {"name": totp.full_name, "email": totp.email, "secret": totp.secret}
+            )
+        self.stdout.write("")
+        try:
+            demo_extensions_load(self.stdout)
+        except DomainError as exc:
+            raise CommandError(str(exc.message)) from exc

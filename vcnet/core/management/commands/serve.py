@@ -1,7 +1,8 @@
 """`vcnet serve`: the web server (granian, WSGI) and the background worker, run and stopped together.
 
-The command supervises two child processes. One Ctrl-C (SIGINT) or SIGTERM stops both and the
-command exits 0; if either child dies, the other is stopped and the command exits 1.
+The command supervises two child processes (three with `--example`: the example relying party
+of `examples/meeting_rooms/`). One Ctrl-C (SIGINT) or SIGTERM stops them all and the command
+exits 0; if any child dies, the others are stopped and the command exits 1.
 """
 
 from __future__ import annotations
@@ -15,7 +16,8 @@ import sys
 import time
 from argparse import ArgumentParser
 from collections.abc import Callable
-from dataclasses import dataclass
+from dataclasses import dataclass, field
+from pathlib import Path
 from types import FrameType
 from typing import Any
 
@@ -37,6 +39,8 @@ class Child:
     role: str
     argv: list[str]
     process: subprocess.Popen[bytes] | None = None
+    cwd: Path | None = None
+    env: dict[str, str] | None = field(default=None, repr=False)
 
 
 def parse_bind(bind: str) -> tuple[str, int]:
@@ -95,6 +99,28 @@ def web_argv(host: str, port: int, workers: int, threads: int) -> list[str]:
     ]
 
 
+def example_child(env: Env) -> tuple[str, Child]:
+    """The example relying party (examples/meeting_rooms), told where VCNET and its secret are."""
+    port = env.integer("MEETING_ROOMS_PORT", 8001, minimum=1)
+    host = env.string("MEETING_ROOMS_HOST", "127.0.0.1")
+    env_file = Path(settings.EXAMPLES_DIR) / "meeting_rooms.env"
+    if not env.string("MEETING_ROOMS_CLIENT_SECRET") and not env_file.exists():
+        raise CommandError(
+            f"The example application is not registered yet ({env_file} is missing): "
+            "run `vcnet seed --demo` first."
+        )
+    ensure_free(host, port)
+    child_env = {
+        **os.environ,
+        "VCNET_VAR_DIR": str(settings.VAR_DIR),
+        "MEETING_ROOMS_ENV_FILE": str(env_file),
+        "MEETING_ROOMS_ISSUER": env.string("MEETING_ROOMS_ISSUER", settings.SITE_URL),
+    }
+    argv = [sys.executable, "-m", "examples.meeting_rooms"]
+    child = Child("example application", argv, cwd=Path(settings.BASE_DIR), env=child_env)
+    return f"http://{host}:{port}/", child
+
+
 class Command(BaseCommand):
     help = "Serve VCNET: granian (WSGI) and the background worker; Ctrl-C stops both."
     requires_system_checks: list[str] = []
@@ -116,6 +142,12 @@ class Command(BaseCommand):
             action="store_true",
             help="serve the web only; run the background worker elsewhere.",
         )
+        parser.add_argument(
+            "--example",
+            action="store_true",
+            help="also serve the example application of examples/meeting_rooms "
+            "(default: $VCNET_EXAMPLES).",
+        )
 
     def handle(self, *args: Any, **options: Any) -> None:
         env = Env()
@@ -135,11 +167,16 @@ class Command(BaseCommand):
         if not options["no_worker"]:
             worker_text, argv = worker_argv()
             children.append(Child("background worker", argv))
+        example_text = ""
+        if options["example"] or env.boolean("VCNET_EXAMPLES", default=False):
+            address, child = example_child(env)
+            children.append(child)
+            example_text = f" The example application (Đặt phòng họp) serves {address}."
 
         shown_host = f"[{host}]" if ":" in host else host
         self.stdout.write(
             f"VCNET serves http://{shown_host}:{port}/ (granian WSGI, {workers} workers x "
-            f"{threads} threads; {worker_text}). Press Ctrl-C to stop."
+            f"{threads} threads; {worker_text}).{example_text} Press Ctrl-C to stop."
         )
         self.stdout.flush()
         code = Supervisor(children, self.stderr.write).run()
@@ -180,7 +217,9 @@ class Supervisor:
                 return 0
             # Each child leads its own process group: the terminal's Ctrl-C reaches only this
             # supervisor, which then stops the children once and in order.
-            child.process = subprocess.Popen(child.argv, process_group=0)  # noqa: S603
+            child.process = subprocess.Popen(  # noqa: S603
+                child.argv, process_group=0, cwd=child.cwd, env=child.env
+            )
         while not self.signals:
             for child in self.children:
                 assert child.process is not None  # noqa: S101

@@ -1,0 +1,1 @@
+"""Example applications that use VCNET from the outside, as any other system would."""
