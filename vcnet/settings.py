@@ -114,7 +114,9 @@ if _default_db["ENGINE"] == "django.db.backends.sqlite3":
     }
     _default_db["CONN_MAX_AGE"] = 0 if TESTING else 60
 else:
-    _default_db["CONN_MAX_AGE"] = env.integer("CONN_MAX_AGE", 60, minimum=0)
+    _conn_max_age = env.integer("CONN_MAX_AGE", 60, minimum=0)
+    # Tests close connections at once, so the live server's threads never hold the test DB open.
+    _default_db["CONN_MAX_AGE"] = 0 if TESTING else _conn_max_age
     _default_db["CONN_HEALTH_CHECKS"] = True
 DATABASES = {"default": _default_db}
 DEFAULT_AUTO_FIELD = "django.db.models.BigAutoField"
