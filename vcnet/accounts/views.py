@@ -2,10 +2,12 @@
 
 from __future__ import annotations
 
+from importlib import import_module
 from typing import Any, cast
 
 from allauth.account import views as allauth_views
 from allauth.usersessions.views import ListUserSessionsView
+from django.conf import settings
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import ValidationError
@@ -20,6 +22,7 @@ from vcnet.accounts.forms import ProfileForm
 from vcnet.accounts.models import User
 from vcnet.accounts.selectors import memberships_of
 from vcnet.accounts.services import auth_event_record, user_update_profile
+from vcnet.core.signals import sessions_ended
 
 
 class LoginView(allauth_views.LoginView):
@@ -56,8 +59,12 @@ class SessionsView(ListUserSessionsView):
 
     def form_valid(self, form: Form) -> HttpResponse:
         user = cast(User, self.request.user)
-        others = len([s for s in self.get_context_data()["sessions"] if not s.is_current()])
+        ended = [s for s in self.get_context_data()["sessions"] if not s.is_current()]
+        others = len(ended)
+        store = import_module(settings.SESSION_ENGINE).SessionStore
+        session_data = [store(session_key=s.session_key).load() for s in ended]
         response = super().form_valid(form)
+        sessions_ended.send(sender=User, user_id=user.pk, session_data=session_data)
         auth_event_record(
             action="auth.sessions_ended",
             user=user,

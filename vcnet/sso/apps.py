@@ -11,8 +11,10 @@ class SsoConfig(AppConfig):
         from django.contrib.auth.signals import user_logged_out
 
         from vcnet.core.navigation import launcher_provider_register
-        from vcnet.sso.backchannel import on_user_logged_out
+        from vcnet.core.signals import sessions_ended
+        from vcnet.sso.backchannel import on_sessions_ended, on_user_logged_out
         from vcnet.sso.navigation import launcher_apps_entries
 
         user_logged_out.connect(on_user_logged_out, dispatch_uid="sso-backchannel-logout")
+        sessions_ended.connect(on_sessions_ended, dispatch_uid="sso-backchannel-sessions-ended")
         launcher_provider_register(launcher_apps_entries)

@@ -120,3 +120,19 @@ def on_user_logged_out(sender: Any, request: HttpRequest | None, user: Any, **kw
 
     user_id = user.pk
     transaction.on_commit(lambda: backchannel_logout.enqueue(user_id=user_id, sid=str(sid)))
+
+
+def on_sessions_ended(
+    sender: Any, user_id: int, session_data: list[dict[str, Any]], **kwargs: Any
+) -> None:
+    """Plumbing: sessions ended elsewhere ("sign out everywhere else") log out their applications too."""
+    from vcnet.sso.tasks import backchannel_logout
+
+    sids = [str(data[SESSION_KEY]) for data in session_data if data.get(SESSION_KEY)]
+
+    def enqueue() -> None:
+        for sid in sids:
+            backchannel_logout.enqueue(user_id=user_id, sid=sid)
+
+    if sids:
+        transaction.on_commit(enqueue)

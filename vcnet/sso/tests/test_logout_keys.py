@@ -160,3 +160,38 @@ def test_key_rotation_keeps_old_tokens_verifiable(
     assert published == [kid_of(after["id_token"])]
     assert len(list((settings.OIDC_KEY_DIR).glob("*.pem"))) == 1
     assert AuditEntry.objects.filter(action="oidc.key_rotate").exists()
+
+
+def test_signing_out_everywhere_else_logs_the_other_browsers_applications_out(
+    site: str, discovery: dict[str, Any], leader: User, password: str, receiver: Receiver
+) -> None:
+    from allauth.usersessions.models import UserSession
+    from django.conf import settings
+    from django.test import Client
+    from django.urls import reverse
+
+    register(backchannel_logout_uri=receiver.url)
+    phone = browser_for(leader)
+    token, _nonce = sign_in(phone, oauth_client(), discovery)
+    sid = verify_id_token(token["id_token"], discovery)["sid"]
+    UserSession.objects.create(
+        user=leader,
+        ip="10.0.0.6",
+        user_agent="Mozilla/5.0 (Linux; Android 14) Chrome/126.0 Mobile",
+        # The server's own (latest) cookie is the live session.
+        session_key=[c.value for c in phone.cookies if c.name == settings.SESSION_COOKIE_NAME][-1],
+    )
+    laptop = Client(REMOTE_ADDR="10.0.0.5")
+    signed_in = laptop.post(
+        reverse("accounts:login"), {"login": leader.email, "password": password}
+    )
+    assert signed_in.status_code == 302
+
+    assert laptop.post(reverse("accounts:sessions")).status_code == 302
+
+    assert len(receiver.received) == 1
+    _header, claims = verify_jwt(
+        receiver.received[0]["logout_token"][0], discovery["jwks_uri"], typ="logout+jwt"
+    )
+    assert claims["sid"] == sid
+    assert not RpSession.objects.filter(user=leader, sid=sid).exists()
