@@ -229,6 +229,11 @@ class ValidTodayFilter(admin.SimpleListFilter):
         return queryset
 
 
+def _adopt(obj: Any, created: Any) -> None:
+    """Make the admin's unsaved `obj` the row a service created, so the admin goes on with it."""
+    obj.__dict__.update(created.__dict__)
+
+
 @admin.register(Unit)
 class UnitAdmin(SuperuserWritesMixin, AuditedAdmin):
     audited_by_service_on_add = True
@@ -259,9 +264,7 @@ class UnitAdmin(SuperuserWritesMixin, AuditedAdmin):
             valid_to=obj.valid_to,
             request=request,
         )
-        obj.pk, obj.path = created.pk, created.path
-        obj._state.adding = False
-        obj._state.db = created._state.db
+        _adopt(obj, created)
 
 
 @admin.register(Membership)
@@ -285,7 +288,4 @@ class MembershipAdmin(SuperuserWritesMixin, AuditedAdmin):
             title=obj.title,
             request=request,
         )
-        obj.pk = created.pk
-        obj.created_at = created.created_at
-        obj._state.adding = False
-        obj._state.db = created._state.db
+        _adopt(obj, created)

@@ -34,39 +34,28 @@ def test_people_keep_the_strong_password_hasher(official: User, settings: Any) -
     assert identify_hasher(official.password).algorithm != "client_sha256"
 
 
+def _register_x(actor: User, **overrides: Any) -> Any:
+    fields: dict[str, Any] = {
+        "name": "X",
+        "client_id": "x",
+        "client_secret": "s" * 40,
+        "redirect_uris": ["https://x.example/cb"],
+        "launch_url": "https://x.example/",
+    }
+    return app_register(actor=actor, **{**fields, **overrides})
+
+
 def test_only_administrators_register(official: User, admin: User) -> None:
     with pytest.raises(PermissionDeniedError):
-        app_register(
-            actor=official,
-            name="X",
-            client_id="x",
-            client_secret="s" * 40,
-            redirect_uris=["https://x.example/cb"],
-            launch_url="https://x.example/",
-        )
-    app_register(
-        actor=admin,
-        name="X",
-        client_id="x",
-        client_secret="s" * 40,
-        redirect_uris=["https://x.example/cb"],
-        launch_url="https://x.example/",
-    )
+        _register_x(official)
+    _register_x(admin)
     with pytest.raises(Conflict):
-        app_register(
-            actor=admin,
-            name="X",
-            client_id="x",
-            client_secret="s" * 40,
-            redirect_uris=["https://x.example/cb"],
-            launch_url="https://x.example/",
-        )
+        _register_x(admin)
     with pytest.raises(DomainError):
-        app_register(
-            actor=admin,
+        _register_x(
+            admin,
             name="Y",
             client_id="y",
-            client_secret="s" * 40,
             redirect_uris=["https://y.example/cb"],
             launch_url="",
             allowed_roles=["vua"],
