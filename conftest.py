@@ -8,6 +8,8 @@
 
 from __future__ import annotations
 
+from typing import Any
+
 import pytest
 
 from vcnet.accounts.models import Role, Unit, UnitLevel, User
@@ -109,3 +111,16 @@ def _fresh_cache() -> None:
     from django.core.cache import cache
 
     cache.clear()
+
+
+@pytest.fixture(autouse=True)
+def _private_media(settings: Any, tmp_path_factory: pytest.TempPathFactory) -> None:
+    """Official documents written by a test go to a temporary folder, never to var/."""
+    location = tmp_path_factory.mktemp("private")
+    settings.STORAGES = {
+        **settings.STORAGES,
+        "private": {
+            "BACKEND": "django.core.files.storage.FileSystemStorage",
+            "OPTIONS": {"location": location, "base_url": None},
+        },
+    }

@@ -106,6 +106,7 @@ MASTODON_PREFIXES = tuple(f"/api/v1/{name}" for name in sorted(MASTODON_RESERVED
 # (module holding `router`, mount prefix). Order is the OpenAPI document's order.
 ROUTERS: list[tuple[str, str]] = [
     ("vcnet.accounts.api", ""),
+    ("vcnet.documents.api", "/documents"),
 ]
 
 

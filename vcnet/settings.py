@@ -27,6 +27,8 @@ INSTALLED_APPS = [
     "vcnet.core",
     "vcnet.accounts",
     "vcnet.sso",
+    "vcnet.notifications",
+    "vcnet.documents",
     "django.contrib.admin",
     "django.contrib.auth",
     "django.contrib.contenttypes",
@@ -354,8 +356,14 @@ STATIC_ROOT = VAR_DIR / "static"
 MEDIA_URL = "/media/"
 MEDIA_ROOT = VAR_DIR / "media"
 SERVE_MEDIA = env.boolean("SERVE_MEDIA", default=True)
+# Files that only permission-checked views hand out (official documents, exchange packages).
+PRIVATE_MEDIA_ROOT = VAR_DIR / "private"
 STORAGES = {
     "default": {"BACKEND": "django.core.files.storage.FileSystemStorage"},
+    "private": {
+        "BACKEND": "django.core.files.storage.FileSystemStorage",
+        "OPTIONS": {"location": PRIVATE_MEDIA_ROOT, "base_url": None},
+    },
     "staticfiles": {
         "BACKEND": (
             "django.contrib.staticfiles.storage.StaticFilesStorage"
@@ -365,6 +373,21 @@ STORAGES = {
     },
 }
 WHITENOISE_USE_FINDERS = DEBUG or TESTING
+# The largest file accepted as a document or attachment (scans of long documents are big).
+DOCUMENT_MAX_UPLOAD_BYTES = env.integer(
+    "DOCUMENT_MAX_UPLOAD_BYTES", 50 * 1024 * 1024, minimum=1024 * 1024
+)
+# The paper-era figures the e-office statistics compare with (days to handle, hours to circulate).
+EOFFICE_PAPER_HANDLING_DAYS = env.integer("EOFFICE_PAPER_HANDLING_DAYS", 6, minimum=1)
+EOFFICE_PAPER_CIRCULATION_HOURS = env.integer("EOFFICE_PAPER_CIRCULATION_HOURS", 48, minimum=1)
+# Inter-agency exchange (QCVN 102:2016): the hub provider, and where the folder hub keeps its boxes.
+EXCHANGE_HUB = env.string("EXCHANGE_HUB", "folder")
+EXCHANGE_HUB_DIR = Path(env.string("EXCHANGE_HUB_DIR", str(VAR_DIR / "exchange")))
+if TESTING and not env.raw("EXCHANGE_HUB_DIR"):  # tests never write into var/exchange
+    import os as _os
+    import tempfile as _tempfile
+
+    EXCHANGE_HUB_DIR = Path(_tempfile.gettempdir()) / f"vcnet-test-exchange-{_os.getpid()}"
 
 # --- E-mail -----------------------------------------------------------------------------
 EMAIL_URL = env.url("EMAIL_URL", schemes={"smtp", "smtps", "console"})

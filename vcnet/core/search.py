@@ -7,7 +7,8 @@ original text is kept so that hits matching the accents as typed rank first.
 Backends, chosen by `connection.vendor`:
 - SQLite: the FTS5 table `core_searchentry_fts` (rowid = `SearchEntry.id`), created by the
   migration and kept in sync here (not by triggers), ranked by bm25.
-- PostgreSQL: `to_tsvector('simple', folded)` with a GIN index, ranked by `ts_rank_cd`.
+- PostgreSQL: a stored `tsv` column (`to_tsvector('simple', folded)`, computed by the database) with a
+  GIN index, ranked by `ts_rank_cd`.
 - anything else: a plain `LIKE` on the folded text (slow, but correct).
 
 Every entry carries one scope key (`"public"`, `"unit:12"`, `"user:7"`, ...); a query names the
@@ -22,7 +23,9 @@ from collections.abc import Collection, Iterable, Sequence
 from dataclasses import dataclass
 from typing import Any
 
+from django.core.exceptions import EmptyResultSet
 from django.db import connection, transaction
+from django.db.models import QuerySet
 from django.utils import timezone
 
 from vcnet.core.models import SearchEntry
@@ -70,6 +73,15 @@ class SearchHit:
     score: float
 
 
+def _index_text(text: str) -> str:
+    """Folded words separated by single spaces: "15/QĐ-BTG" is indexed as "15 qd btg".
+
+    PostgreSQL's parser would keep "3538/cd-btg" as one file-path token that no query word can
+    match, so punctuation goes before either backend sees the text; queries split the same way.
+    """
+    return " ".join(_TERM.findall(fold(text)))
+
+
 def _check_doc(doc: SearchDoc) -> SearchEntry:
     obj_id = str(doc.obj_id)
     if not doc.obj_type or len(doc.obj_type) > 80:
@@ -80,12 +92,13 @@ def _check_doc(doc: SearchDoc) -> SearchEntry:
         raise ValueError("scope must be 1 to 100 characters.")
     title = nfc(doc.title or "")[:_TITLE_MAX]
     body = nfc(doc.body or "")
+    folded = f"{_index_text(title)} {_index_text(body)}".strip()
     return SearchEntry(
         object_type=doc.obj_type,
         object_id=obj_id,
         title=title,
         body=body,
-        folded=f"{fold(title)} {fold(body)}".strip(),
+        folded=folded,
         scope=doc.scope,
         updated_at=timezone.now(),
     )
@@ -137,7 +150,7 @@ def _fts_replace(entries: list[SearchEntry]) -> None:
         ).values_list("id", "object_id"):
             ids[(obj_type, oid)] = pk
     rows = [
-        (ids[(e.object_type, e.object_id)], fold(e.title), fold(e.body))
+        (ids[(e.object_type, e.object_id)], _index_text(e.title), _index_text(e.body))
         for e in entries
         if (e.object_type, e.object_id) in ids
     ]
@@ -178,8 +191,13 @@ def search_query(
     scopes: Collection[str],
     types: Collection[str] | None = None,
     limit: int = 20,
+    within: QuerySet[Any] | None = None,
 ) -> list[SearchHit]:
     """Ranked hits for `q` among the entries in `scopes` (and of `types`, when given).
+
+    `within`, a one-column queryset of object ids as strings, narrows the hits further inside the
+    same query: an app whose permissions are per object (the e-office) passes the ids its user
+    may read, so nothing else is ever ranked, counted or returned.
 
     Matching ignores diacritics; the last word also matches as a prefix, so results appear while
     typing. Hits whose original text contains the words exactly as typed rank first.
@@ -191,19 +209,35 @@ def search_query(
     type_list = sorted(set(types)) if types is not None else None
     if not terms or not scope_list or (type_list is not None and not type_list):
         return []
+    if within is not None:
+        try:
+            within.query.sql_with_params()
+        except EmptyResultSet:  # an empty `within` (e.g. `.none()`): nothing may match
+            return []
     limit = max(1, min(int(limit), MAX_LIMIT))
     candidates = min(max(limit * 5, 50), 500)
     if connection.vendor == "sqlite":
-        ranked = _candidates_sqlite(terms, scope_list, type_list, candidates)
+        ranked = _candidates_sqlite(terms, scope_list, type_list, candidates, within)
     elif connection.vendor == "postgresql":
-        ranked = _candidates_postgresql(terms, scope_list, type_list, candidates)
+        ranked = _candidates_postgresql(terms, scope_list, type_list, candidates, within)
     else:
-        ranked = _candidates_generic(terms, scope_list, type_list, candidates)
+        ranked = _candidates_generic(terms, scope_list, type_list, candidates, within)
     return _rerank(q, terms, ranked)[:limit]
 
 
+def _within_sql(within: QuerySet[Any] | None) -> tuple[str, list[Any]]:
+    if within is None:
+        return "", []
+    sub_sql, sub_params = within.query.sql_with_params()
+    return f" AND e.object_id IN ({sub_sql})", list(sub_params)
+
+
 def _candidates_sqlite(
-    terms: list[str], scopes: list[str], types: list[str] | None, n: int
+    terms: list[str],
+    scopes: list[str],
+    types: list[str] | None,
+    n: int,
+    within: QuerySet[Any] | None = None,
 ) -> list[tuple[int, float]]:
     # Each term becomes an FTS5 string ("..."), so quotes, *, -, NEAR, ( never reach the parser.
     match = " ".join(f'"{t}"' for t in terms) + "*"
@@ -216,6 +250,9 @@ def _candidates_sqlite(
     if types is not None:
         sql += f" AND e.object_type IN ({', '.join(['%s'] * len(types))})"
         params += types
+    within_sql, within_params = _within_sql(within)
+    sql += within_sql
+    params += within_params
     sql += " ORDER BY r, e.id LIMIT %s"
     params.append(n)
     with connection.cursor() as cursor:
@@ -224,19 +261,26 @@ def _candidates_sqlite(
 
 
 def _candidates_postgresql(
-    terms: list[str], scopes: list[str], types: list[str] | None, n: int
+    terms: list[str],
+    scopes: list[str],
+    types: list[str] | None,
+    n: int,
+    within: QuerySet[Any] | None = None,
 ) -> list[tuple[int, float]]:
     # Terms are letters and digits only, so joining them cannot form tsquery syntax.
     tsquery = " & ".join(terms) + ":*"
     sql = (
-        "SELECT e.id, ts_rank_cd(to_tsvector('simple'::regconfig, e.folded), query) AS r "
+        "SELECT e.id, ts_rank_cd(e.tsv, query) AS r "
         "FROM core_searchentry e, to_tsquery('simple'::regconfig, %s) query "
-        "WHERE to_tsvector('simple'::regconfig, e.folded) @@ query AND e.scope = ANY(%s)"
+        "WHERE e.tsv @@ query AND e.scope = ANY(%s)"
     )
     params: list[Any] = [tsquery, scopes]
     if types is not None:
         sql += " AND e.object_type = ANY(%s)"
         params.append(types)
+    within_sql, within_params = _within_sql(within)
+    sql += within_sql
+    params += within_params
     sql += " ORDER BY r DESC, e.id LIMIT %s"
     params.append(n)
     with connection.cursor() as cursor:
@@ -245,9 +289,15 @@ def _candidates_postgresql(
 
 
 def _candidates_generic(
-    terms: list[str], scopes: list[str], types: list[str] | None, n: int
+    terms: list[str],
+    scopes: list[str],
+    types: list[str] | None,
+    n: int,
+    within: QuerySet[Any] | None = None,
 ) -> list[tuple[int, float]]:
     rows = SearchEntry.objects.filter(scope__in=scopes)
+    if within is not None:
+        rows = rows.filter(object_id__in=within)
     if types is not None:
         rows = rows.filter(object_type__in=types)
     for term in terms:

@@ -1,0 +1,77 @@
+"""The e-office demo: loads through the services, once, and gives the demo people work to do."""
+
+from __future__ import annotations
+
+import io
+from pathlib import Path
+from typing import Any
+
+import pytest
+
+from vcnet.accounts.demo import demo_email, demo_load
+from vcnet.accounts.models import User
+from vcnet.documents.demo import CLERKS, HEADS, load_demo
+from vcnet.documents.models import (
+    Delivery,
+    Direction,
+    Document,
+    ExchangeMessage,
+    Source,
+    Status,
+    UnitProfile,
+    WorkItem,
+)
+
+
+@pytest.mark.django_db
+def test_demo_loads_once_with_work_for_the_demo_people(
+    settings: Any,
+    tmp_path: Path,
+    django_capture_on_commit_callbacks: Any,
+    monkeypatch: pytest.MonkeyPatch,
+) -> None:
+    settings.EXCHANGE_HUB_DIR = tmp_path / "hub"
+    # Shorter letters: text extraction of forty full pages is what makes the demo slow.
+    monkeypatch.setattr("vcnet.documents.demo_data.BODY", ("Đề nghị các đồng chí thực hiện./.",))
+    demo_load()
+    out = io.StringIO()
+    with django_capture_on_commit_callbacks(execute=True):
+        load_demo(out)
+    assert "E-office demo loaded" in out.getvalue() or "Đã nạp" in out.getvalue()
+    assert UnitProfile.objects.exclude(organ_id="").count() == 6
+    incoming = Document.objects.filter(direction=Direction.INCOMING)
+    assert incoming.count() >= 25
+    assert {
+        Status.RECEIVED,
+        Status.REGISTERED,
+        Status.DIRECTING,
+        Status.IN_PROGRESS,
+        Status.DONE,
+        Status.RETURNED,
+    } <= set(incoming.values_list("status", flat=True))
+    assert incoming.filter(priority__gte=1).exists()
+    assert incoming.filter(confidentiality__gte=1).exists()
+    outgoing = Document.objects.filter(direction=Direction.OUTGOING)
+    assert outgoing.count() >= 10
+    assert {Status.DRAFT, Status.CONTENT_REVIEW, Status.TO_SIGN, Status.ISSUED} <= set(
+        outgoing.values_list("status", flat=True)
+    )
+    assert Document.objects.filter(origin__isnull=False, status=Status.REGISTERED).exists()
+    assert Document.objects.filter(source=Source.EXCHANGE).count() == 1
+    assert ExchangeMessage.objects.filter(way=ExchangeMessage.Way.SENT, kind="package").exists()
+    clerk = User.objects.get(email=demo_email(CLERKS["btgdvtw"]))
+    head = User.objects.get(email=demo_email(HEADS["btgdvtw"]))
+    from vcnet.documents.access import holder_q
+
+    open_items = WorkItem.objects.filter(done_at__isnull=True)
+    assert open_items.filter(holder_q(clerk), kind="register").exists()
+    assert open_items.filter(holder_q(head), kind="direct").exists()
+    assert open_items.filter(holder_q(head), kind="sign").exists()
+    assert Delivery.objects.filter(unit__isnull=True, sent_at__isnull=False).exists()
+
+    before = Document.objects.count()
+    again = io.StringIO()
+    load_demo(again)
+    assert Document.objects.count() == before  # nothing new
+    assert again.getvalue().strip()
+    assert Document.objects.count() == before
