@@ -30,7 +30,9 @@ from vcnet.documents.models import (
     Approval,
     ApprovalStep,
     Assignment,
+    Delivery,
     Document,
+    DocumentEvent,
     DocumentType,
     ExchangePartner,
     IssuerAbbreviation,
@@ -479,6 +481,61 @@ def _delegation_load(today: dt.date) -> None:
     )
 
 
+# --- History -------------------------------------------------------------------------------
+
+
+def _timeline_spread(document_id: int, start: dt.datetime, end: dt.datetime) -> None:
+    """Space a document's timeline events evenly between `start` and `end`, in their order."""
+    events = list(DocumentEvent.objects.filter(document_id=document_id).order_by("id"))
+    step = (end - start) / max(len(events) - 1, 1)
+    for position, event in enumerate(events):
+        event.created_at = start + step * position
+    DocumentEvent.objects.bulk_update(events, ["created_at"])
+
+
+def _history_spread(incoming: list[Document], outgoing: list[Document]) -> None:
+    """Give the demo a past: the services stamp everything "now", so without this the statistics
+    would show documents handled and delivered in zero time. Spreads arrivals over the last six
+    weeks, with realistic handling (1.5 to 3.75 days) and circulation (tens of minutes) times.
+    Deterministic, so every demo looks the same."""
+    now = timezone.now()
+    for i, document in enumerate(Document.objects.filter(pk__in=[d.pk for d in incoming])):
+        base = now - dt.timedelta(days=3 + (i * 5) % 40, hours=(i * 7) % 9)
+        changes: dict[str, Any] = {"created_at": base, "arrival_date": base, "updated_at": base}
+        end = base + dt.timedelta(hours=1)
+        if document.registered_at:
+            changes["registered_at"] = end = base + dt.timedelta(hours=2)
+        if document.directed_at:
+            changes["directed_at"] = end = base + dt.timedelta(hours=5)
+        if document.completed_at:
+            handled = base + dt.timedelta(days=1.5 + (i % 4) * 0.75)
+            changes["completed_at"] = end = min(handled, now - dt.timedelta(hours=1))
+        Document.objects.filter(pk=document.pk).update(**changes)
+        _timeline_spread(document.pk, base, min(end, now))
+    issued = Document.objects.filter(pk__in=[d.pk for d in outgoing], issued_at__isnull=False)
+    for i, document in enumerate(issued):
+        sent = now - dt.timedelta(days=2 + i * 6, hours=3)
+        Document.objects.filter(pk=document.pk).update(
+            created_at=sent - dt.timedelta(days=3), issued_at=sent, updated_at=sent
+        )
+        _timeline_spread(document.pk, sent - dt.timedelta(days=3), sent)
+        for j, delivery in enumerate(document.deliveries.exclude(sent_at=None)):
+            registered = sent + dt.timedelta(minutes=25 + 15 * (i + j))
+            Delivery.objects.filter(pk=delivery.pk).update(
+                sent_at=sent,
+                arrived_at=sent + dt.timedelta(seconds=1),
+                registered_at=registered if delivery.registered_at else None,
+                status_at=registered,
+            )
+            if delivery.incoming_id:
+                Document.objects.filter(pk=delivery.incoming_id).update(
+                    created_at=sent,
+                    arrival_date=sent,
+                    registered_at=registered if delivery.registered_at else None,
+                )
+                _timeline_spread(delivery.incoming_id, sent, registered)
+
+
 # --- Entry point ---------------------------------------------------------------------------
 
 
@@ -501,6 +558,7 @@ def load_demo(stdout: Writer) -> None:
         registered = _copies_register([d for d in outgoing if d.status == Status.ISSUED])
     exchanged = _exchange_load(today)
     with transaction.atomic():
+        _history_spread(incoming, outgoing)
         cases = _casefiles_load(today)
         audit_write(
             actor=None,

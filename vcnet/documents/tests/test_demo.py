@@ -69,6 +69,20 @@ def test_demo_loads_once_with_work_for_the_demo_people(
     assert open_items.filter(holder_q(head), kind="sign").exists()
     assert Delivery.objects.filter(unit__isnull=True, sent_at__isnull=False).exists()
 
+    # The demo has a past, so the head's dashboard compares real durations with paper.
+    import datetime as dt
+
+    from django.utils import timezone
+
+    from vcnet.documents.stats import stats_compute
+
+    since = timezone.localdate() - dt.timedelta(days=60)  # the demo's past is six weeks long
+    figures = stats_compute(head, unit=clerk.memberships.first().unit, date_from=since)
+    assert figures.total.handling is not None
+    assert 1 <= figures.paper.handling_days <= 4  # type: ignore[operator]
+    hours = figures.paper.circulation_hours
+    assert hours is not None and 0 < hours < 3
+
     before = Document.objects.count()
     again = io.StringIO()
     load_demo(again)
