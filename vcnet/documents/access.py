@@ -9,7 +9,6 @@ right: they administer the system, not its documents.
 
 from __future__ import annotations
 
-from collections.abc import Iterable
 from typing import Any
 
 from django.db.models import Exists, OuterRef, Q, QuerySet
@@ -29,7 +28,7 @@ ROLES_BY_CONFIDENTIALITY: dict[int, tuple[str, ...]] = {
 }
 
 
-def _holder_q(user: User, prefix: str = "") -> Q:
+def holder_q(user: User, prefix: str = "") -> Q:
     """Matches grants (or work items) addressed to `user` or to a role `user` holds."""
     q = Q(**{f"{prefix}user_id": user.pk})
     for unit_id, role in Membership.objects.filter(user=user).values_list("unit_id", "role"):
@@ -37,28 +36,23 @@ def _holder_q(user: User, prefix: str = "") -> Q:
     return q
 
 
-def holder_q(user: User, prefix: str = "") -> Q:
-    """Public form of `_holder_q` for work items and grants."""
-    return _holder_q(user, prefix)
-
-
 def readable_documents(user: User) -> QuerySet[Document]:
     """Every document `user` may read (an `EXISTS` over the grants, so it composes and pages)."""
     if not user.is_authenticated:
         return Document.objects.none()
-    grants = DocumentAccess.objects.filter(_holder_q(user), document_id=OuterRef("pk"))
+    grants = DocumentAccess.objects.filter(holder_q(user), document_id=OuterRef("pk"))
     return Document.objects.filter(Exists(grants))
 
 
 def readable_ids(user: User) -> QuerySet[DocumentAccess, Any]:
     """The ids of the documents `user` may read, as a subquery (for the search index)."""
-    return DocumentAccess.objects.filter(_holder_q(user)).values("document_id")
+    return DocumentAccess.objects.filter(holder_q(user)).values("document_id")
 
 
 def can_read(user: User, document: Document) -> bool:
     if not user.is_authenticated:
         return False
-    return DocumentAccess.objects.filter(_holder_q(user), document_id=document.pk).exists()
+    return DocumentAccess.objects.filter(holder_q(user), document_id=document.pk).exists()
 
 
 def document_for_user(user: User, document_id: int) -> Document:
@@ -79,11 +73,6 @@ def grant_user(document: Document, user: User | None, reason: str = "") -> None:
     if user is None:
         return
     DocumentAccess.objects.get_or_create(document=document, user=user, defaults={"reason": reason})
-
-
-def grant_users(document: Document, users: Iterable[User], reason: str = "") -> None:
-    for user in users:
-        grant_user(document, user, reason)
 
 
 def grant_role(document: Document, unit: Unit | int, role: str, reason: str = "") -> None:

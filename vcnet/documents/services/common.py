@@ -266,12 +266,6 @@ def file_response(stored: DocumentFile) -> FileResponse:
     return response
 
 
-def current_files(document: Document) -> list[DocumentFile]:
-    return list(
-        DocumentFile.objects.filter(document=document, current=True).order_by("kind", "slot")
-    )
-
-
 def index_document(document_id: int) -> None:
     """Put a document in the search index (subject, number, issuer, signer, extracted text)."""
     document = Document.objects.select_related("doc_type").filter(pk=document_id).first()
