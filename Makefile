@@ -3,8 +3,10 @@ SHELL := /bin/bash
 PYTHON ?= $(shell command -v python3.11 || command -v python3)
 VENV := .venv
 BIN := $(VENV)/bin
-# Debian packages the project uses: Chromium drives the end-to-end tests; gettext compiles translations.
-DEBIAN_PACKAGES := chromium gettext
+# Debian packages the project uses: Chromium drives the end-to-end tests; gettext compiles translations;
+# Tesseract (with its Vietnamese model), Ghostscript, unpaper, pngquant and poppler serve OCR (OCRmyPDF);
+# poppler, SoftHSM and OpenSC serve the signature tests (pdfsig, a software PKCS#11 token).
+DEBIAN_PACKAGES := chromium gettext tesseract-ocr tesseract-ocr-vie ghostscript unpaper pngquant poppler-utils softhsm2 opensc
 
 .PHONY: run test install install-dev assets debian-packages migrate seed serve lint typecheck checks pytest messages clean
 

@@ -107,6 +107,8 @@ MASTODON_PREFIXES = tuple(f"/api/v1/{name}" for name in sorted(MASTODON_RESERVED
 ROUTERS: list[tuple[str, str]] = [
     ("vcnet.accounts.api", ""),
     ("vcnet.documents.api", "/documents"),
+    ("vcnet.signing.api", "/signatures"),
+    ("vcnet.digitize.api", "/digitize"),
 ]
 
 

@@ -29,6 +29,8 @@ INSTALLED_APPS = [
     "vcnet.sso",
     "vcnet.notifications",
     "vcnet.documents",
+    "vcnet.signing",
+    "vcnet.digitize",
     "django.contrib.admin",
     "django.contrib.auth",
     "django.contrib.contenttypes",
@@ -143,7 +145,7 @@ if REDIS_URL:
     TASKS = {
         "default": {
             "BACKEND": "django_tasks_rq.RQBackend",
-            "QUEUES": ["default", "mail"],
+            "QUEUES": ["default", "mail", "ocr"],
         }
     }
 else:
@@ -151,7 +153,7 @@ else:
     TASKS = {
         "default": {
             "BACKEND": "django_tasks_db.DatabaseBackend",
-            "QUEUES": ["default", "mail"],
+            "QUEUES": ["default", "mail", "ocr"],
         }
     }
 if TESTING:
@@ -388,6 +390,48 @@ if TESTING and not env.raw("EXCHANGE_HUB_DIR"):  # tests never write into var/ex
     import tempfile as _tempfile
 
     EXCHANGE_HUB_DIR = Path(_tempfile.gettempdir()) / f"vcnet-test-exchange-{_os.getpid()}"
+
+# --- Digital signatures (vcnet.signing) -------------------------------------------------
+# The key that encrypts the private keys the server holds (the platform CA's, the units' seals;
+# with the owner's PIN, people's keys). Lose it and those keys are lost: back it up apart.
+SIGNING_MASTER_KEY = (
+    "test-signing-master-key"
+    if TESTING
+    else env.secret("SIGNING_MASTER_KEY", generate_into=VAR_DIR / "signing_master_key")
+)
+# The RFC 3161 timestamping service for B-T and above; unset, the platform CA's own TSA.
+SIGNING_TSA_URL = env.url("SIGNING_TSA_URL", schemes={"http", "https"})
+# The PAdES level of VCNET's signatures: B-B, B-T, B-LT or B-LTA.
+SIGNING_LEVEL = env.string("SIGNING_LEVEL", "B-LT")
+if SIGNING_LEVEL not in {"B-B", "B-T", "B-LT", "B-LTA"}:
+    raise EnvError(f"SIGNING_LEVEL={SIGNING_LEVEL!r} must be one of B-B, B-T, B-LT, B-LTA.")
+# PKCS#11 modules (token and HSM drivers) that may be loaded; nothing outside this list is.
+SIGNING_PKCS11_MODULES = env.strings("SIGNING_PKCS11_MODULES", ["/usr/lib/softhsm/libsofthsm2.so"])
+# Remote signing providers offered to people (modules of vcnet.signing.providers).
+SIGNING_PROVIDERS = env.strings("SIGNING_PROVIDERS", ["agent"])
+# The "csc" provider: a Cloud Signature Consortium API v2 remote signing service (its base URL,
+# e.g. https://csc.example/csc/v2, and the OAuth access token VCNET presents to it).
+SIGNING_CSC_URL = env.url("SIGNING_CSC_URL", schemes={"http", "https"}) or ""
+SIGNING_CSC_TOKEN = (
+    env.secret("SIGNING_CSC_TOKEN")
+    if env.raw("SIGNING_CSC_TOKEN") or env.raw("SIGNING_CSC_TOKEN_FILE")
+    else ""
+)
+# Issuing an outgoing document applies the unit's seal signature; a unit without a seal
+# certificate cannot issue unless this allows issuing the signed file as it is.
+SIGNING_ISSUE_WITHOUT_SEAL = env.boolean("SIGNING_ISSUE_WITHOUT_SEAL", default=False)
+
+# --- Paper to electronic (vcnet.digitize) -------------------------------------------------
+# A scan larger than this many pages is refused; each OCR job's limits (its wall-clock time, and
+# its address space: OCRmyPDF, Tesseract and Ghostscript need about 1 GiB of it to load at all).
+DIGITIZE_MAX_PAGES = env.integer("DIGITIZE_MAX_PAGES", 500, minimum=1)
+DIGITIZE_JOB_SECONDS = env.integer("DIGITIZE_JOB_SECONDS", 900, minimum=10)
+DIGITIZE_JOB_MEMORY_MB = env.integer("DIGITIZE_JOB_MEMORY_MB", 2048, minimum=1024)
+# A zip imported in one go: at most this many files and this many bytes once unpacked.
+DIGITIZE_ZIP_MAX_FILES = env.integer("DIGITIZE_ZIP_MAX_FILES", 200, minimum=1)
+DIGITIZE_ZIP_MAX_BYTES = env.integer("DIGITIZE_ZIP_MAX_BYTES", 500 * 1024 * 1024, minimum=1024)
+if "ocr" in RQ_QUEUES:  # RQ stops a job after 180 s unless told; an OCR job has its own limit
+    RQ_QUEUES["ocr"]["DEFAULT_TIMEOUT"] = str(DIGITIZE_JOB_SECONDS + 300)
 
 # --- E-mail -----------------------------------------------------------------------------
 EMAIL_URL = env.url("EMAIL_URL", schemes={"smtp", "smtps", "console"})

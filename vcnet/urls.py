@@ -14,6 +14,8 @@ urlpatterns: list[URLPattern | URLResolver] = [
     path("sso/", include("vcnet.sso.urls")),
     path("documents/", include("vcnet.documents.urls")),
     path("notifications/", include("vcnet.notifications.urls")),
+    path("signing/", include("vcnet.signing.urls")),
+    path("digitize/", include("vcnet.digitize.urls")),
     path("i18n/", include("django.conf.urls.i18n")),
     path("api/v1/", api.urls),
     path("", include("vcnet.sso.root_urls")),  # /.well-known/openid-configuration, oauth/ overrides

@@ -38,6 +38,7 @@ from vcnet.documents.schemas import (
     RecallAnswerIn,
     SavedSearchIn,
     SavedSearchOut,
+    SignIn,
 )
 from vcnet.documents.schemas_reports import ExchangeImportIn, StatsOut, StatsParams
 from vcnet.documents.services import exchange, outgoing, searches
@@ -190,6 +191,29 @@ def document_sign_upload(
         actor=request_user(request),
         document=request_document(request, document_id),
         signed=upload_of(file),
+        request=request,
+    )
+    return 201, stored
+
+
+@router.post(
+    "/{int:document_id}/sign", response={201: FileOut}, summary="Sign with my certificate and PIN"
+)
+def document_sign(request: HttpRequest, document_id: int, data: SignIn) -> tuple[int, DocumentFile]:
+    """The signer signs digitally (PAdES, the signature image between the position and the
+    name); TO_SIGN → TO_ISSUE. A wrong PIN or an unusable certificate changes nothing."""
+    from vcnet.documents.services import signing
+    from vcnet.signing.models import Certificate
+
+    user = request_user(request)
+    certificate = Certificate.objects.filter(pk=data.certificate, owner=user).first()
+    if certificate is None:
+        raise NotFound(_("Certificate not found."))
+    stored = signing.document_sign(
+        actor=user,
+        document=request_document(request, document_id),
+        certificate=certificate,
+        pin=data.pin,
         request=request,
     )
     return 201, stored

@@ -16,3 +16,6 @@ class DocumentsConfig(AppConfig):
         post_migrate.connect(document_types_ensure, sender=self, dispatch_uid="documents-types")
         from vcnet.documents import navigation  # noqa: F401  (registers the launcher entry)
         from vcnet.documents.services import exchange  # noqa: F401  (registers the exchange hooks)
+        from vcnet.documents.services.signing import hooks_register
+
+        hooks_register()  # the number and seal into the PDF, the signing-request handlers

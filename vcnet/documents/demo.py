@@ -241,6 +241,7 @@ def _draft(unit_code: str, drafter: str, subject: str, type_code: str, **extra: 
         subject=subject,
         signer_position="Trưởng ban",
         signer_name=_person(HEADS[unit_code]).full_name,
+        signed_note="",  # the signature comes digitally, between the position and the name
     )
     return draft_create(
         actor=_person(drafter),
@@ -259,14 +260,14 @@ def _advance(
     document: Document, target: str, *, unit_code: str, drafter: str, signer: str | None = None
 ) -> Document:
     """Take a draft as far as `target`: content_review, layout_review, to_sign or issued."""
-    from vcnet.documents.services.incoming import Upload
     from vcnet.documents.services.outgoing import (
         approval_decide,
         document_issue,
         document_number,
-        document_sign_upload,
         draft_submit,
     )
+    from vcnet.documents.services.signing import document_sign
+    from vcnet.signing.demo import DEMO_PIN, demo_certificate
 
     head = _person(HEADS[unit_code])
     signer_user = _person(signer) if signer else head
@@ -288,15 +289,12 @@ def _advance(
     document.refresh_from_db()
     if target != "issued":
         return document
-    main = document.files.filter(kind="main", current=True).first()
-    signed = b""
-    if main is not None:
-        with main.file.open("rb") as handle:
-            signed = handle.read()
-    document_sign_upload(
+    # Signed digitally by the leader, then numbered and sealed by the registry.
+    document_sign(
         actor=signer_user,
         document=document,
-        signed=Upload(stream=io.BytesIO(signed), name="da-ky.pdf"),
+        certificate=demo_certificate(signer_user),
+        pin=DEMO_PIN,
     )
     clerk = _person(CLERKS[unit_code])
     document_number(actor=clerk, document=document)
@@ -340,6 +338,8 @@ def _outgoing_load() -> list[Document]:
         "Về việc định hướng tuyên truyền phòng, chống thiên tai mùa mưa bão năm 2026",
         "cong-van",
         priority=1,
+        # The demo scenario: tuanpm signs, lanvt numbers and seals, Hà Nội sees 2 signatures.
+        recipients=[RecipientSpec(unit_id=hanoi.pk), RecipientSpec(unit_id=nghean.pk)],
     )
     made.append(_advance(to_sign, "to_sign", unit_code=CENTRAL, drafter="maitn"))
     hn_sign = _draft(
@@ -548,7 +548,10 @@ def load_demo(stdout: Writer) -> None:
         stdout.write(_("E-office demo skipped: the demo organisation is not loaded.") + "\n")
         return
     today = timezone.localdate()
+    from vcnet.signing.demo import signing_demo_prepare
+
     with transaction.atomic():
+        signing_demo_prepare()  # the CA, the leaders' certificates and the units' seals
         _profiles_load(today)
         incoming = [_incoming_load(item, today) for item in INCOMING]
         outgoing = _outgoing_load()

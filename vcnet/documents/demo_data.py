@@ -158,6 +158,7 @@ def document_pdf(
     signer_name: str,
     party: bool = True,
     recipients: tuple[str, ...] = ("Như trên,", "Lưu Văn phòng."),
+    signed_note: str = "(đã ký)",
 ) -> bytes:
     """A one-page PDF laid out like an official document of Decree 30 / Guideline 36."""
     from reportlab.lib.pagesizes import A4
@@ -218,7 +219,8 @@ def document_pdf(
     pdf.drawCentredString(right_x, y, "T/M BAN THƯỜNG VỤ" if party else "KT. THỦ TRƯỞNG")
     pdf.drawCentredString(right_x, y - 16, signer_position.upper())
     pdf.setFont(regular, 10)
-    pdf.drawCentredString(right_x, y - 40, "(đã ký)")
+    if signed_note:  # a draft to be signed digitally leaves the space for the signature empty
+        pdf.drawCentredString(right_x, y - 40, signed_note)
     pdf.setFont(bold, 12)
     pdf.drawCentredString(right_x, y - 75, signer_name)
     pdf.showPage()

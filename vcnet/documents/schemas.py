@@ -495,6 +495,13 @@ class NumberIn(Schema):
     issued_date: dt.date | None = None
 
 
+class SignIn(Schema):
+    """Sign with one of my certificates whose key the server unlocks with my PIN."""
+
+    certificate: int = Field(description="The id of my signing certificate.")
+    pin: str = Field(min_length=1, max_length=128, description="My signing PIN.")
+
+
 class RecallAnswerIn(Schema):
     accept: bool
     note: str = Field("", max_length=500)

@@ -3,6 +3,7 @@
 from django.urls import path
 
 from vcnet.documents import views, views_reports
+from vcnet.documents.views import signing as signing_views
 
 app_name = "documents"
 
@@ -18,6 +19,13 @@ urlpatterns = [
     path("<int:pk>/", views.detail, name="detail"),
     path("<int:pk>/files/<int:file_id>/", views.file_download, name="file"),
     path("<int:pk>/do/<slug:name>/", views.document_action, name="action"),
+    # digital signatures
+    path("<int:pk>/sign/", signing_views.document_sign, name="sign"),
+    path("<int:pk>/sign/start/", signing_views.document_sign_start, name="sign_start"),
+    path("<int:pk>/copy/", signing_views.document_copy, name="copy"),
+    path("sign/batch/", signing_views.sign_batch, name="sign_batch"),
+    path("sign/jobs/<int:pk>/", signing_views.sign_job, name="sign_job"),
+    path("sign/jobs/<int:pk>/run/", signing_views.sign_job_run, name="sign_job_run"),
     # reports
     path("stats/", views_reports.stats_dashboard, name="stats"),
     path("stats/export.xlsx", views_reports.stats_export_xlsx, name="stats_xlsx"),

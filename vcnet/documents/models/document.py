@@ -217,6 +217,7 @@ class FileKind(models.TextChoices):
     ATTACHMENT = "attachment", _("Attachment")
     RESULT = "result", _("Handling result")
     SIGNED = "signed", _("Signed version")
+    COPY = "copy", _("Electronic copy")
 
 
 class DocumentFile(models.Model):

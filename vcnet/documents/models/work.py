@@ -309,6 +309,8 @@ class EventVerb(models.TextChoices):
     APPROVED = "approved", _("approved")
     SENT_BACK = "sent_back", _("returned for changes")
     SIGNED = "signed", _("signed")
+    SEALED = "sealed", _("applied the organisation's seal")
+    COPIED = "copied", _("made an electronic copy")
     NUMBERED = "numbered", _("numbered")
     ISSUED = "issued", _("issued")
     DELIVERED = "delivered", _("delivered")

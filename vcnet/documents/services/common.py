@@ -26,6 +26,7 @@ from vcnet.core.search import search_index, search_remove
 from vcnet.documents.models import (
     EDXML_STATUS,
     Delivery,
+    Direction,
     Document,
     DocumentEvent,
     DocumentFile,
@@ -219,6 +220,13 @@ def file_store(
     guard = _guard.get()
     if guard is not None:
         guard.append(stored.file.name)
+    if content_type == "application/pdf" and (
+        document.direction == Direction.INCOMING or kind == FileKind.SIGNED
+    ):
+        # A PDF that arrives (or that VCNET signed) has its signatures checked after commit.
+        from vcnet.signing.validation import validate_on_commit
+
+        validate_on_commit(stored.pk)
     if kind in (FileKind.MAIN, FileKind.SIGNED):
         document.content_hash = stored.sha256
         if pages:

@@ -121,7 +121,13 @@ def _files_share(origin: Document, copy: Document) -> None:
                 uploaded_by=None,
             )
         )
-    DocumentFile.objects.bulk_create(rows)
+    for stored in DocumentFile.objects.bulk_create(rows):
+        if stored.content_type == "application/pdf":
+            # The recipient sees the signatures checked on arrival (a report per file row; the
+            # same bytes validated a moment ago are reused).
+            from vcnet.signing.validation import validate_on_commit
+
+            validate_on_commit(stored.pk)
 
 
 def _reply_target(origin: Document, unit_id: int) -> Document | None:

@@ -58,44 +58,65 @@ def document_sign_upload(
     app): TO_SIGN → TO_ISSUE, the registry is asked to number and issue."""
     with files_guard(), transaction.atomic():
         document = checks.locked(document)
-        checks.require_outgoing(document)
-        if actor.pk != document.signer_id:
-            raise PermissionDeniedError(_("Only the signer may hand in the signed document."))
-        if document.status != Status.TO_SIGN:
-            raise Conflict(_("This document is not waiting for a signature."))
-        if document.signing_mode == SigningMode.TUQ and document.delegation is not None:
-            checks.delegation_check(document.delegation, unit_id=document.unit_id, signer=actor)
-        stored = file_store(
-            document,
-            upload=signed.stream,
-            name=signed.name,
-            kind=FileKind.SIGNED,
-            actor=actor,
-            require_pdf=True,
+        sign_allowed(actor, document)
+        return signed_accept(
+            actor=actor, document=document, signed=signed, method="upload", request=request
         )
-        transition(document, Status.TO_ISSUE)
-        document.updated_at = timezone.now()
-        document.save()
-        work_done(document, WorkKind.SIGN)
-        grant_holding_unit(document)
-        work_add(document, WorkKind.ISSUE, unit_id=document.unit_id, role=Role.CLERK)
-        event_add(document, EventVerb.SIGNED, actor=actor, data={"file": stored.pk})
-        audit_write(
-            actor=actor,
-            action="document.sign",
-            obj=document,
-            data={"sha256": stored.sha256},
-            request=request,
-        )
-        tell(
-            unit_role_holders(document.unit_id, Role.CLERK),
-            document=document,
-            kind="documents.issue",
-            title=_("Signed, to number and issue: %(subject)s")
-            % {"subject": document.subject[:120]},
-            actor=actor,
-        )
-        index_on_commit(document)
+
+
+def sign_allowed(actor: User, document: Document) -> None:
+    """Only the designated signer signs, while the document waits for the signature (TUQ.:
+    under a delegation still valid today). `document` is the locked row."""
+    checks.require_outgoing(document)
+    if actor.pk != document.signer_id:
+        raise PermissionDeniedError(_("Only the signer may hand in the signed document."))
+    if document.status != Status.TO_SIGN:
+        raise Conflict(_("This document is not waiting for a signature."))
+    if document.signing_mode == SigningMode.TUQ and document.delegation is not None:
+        checks.delegation_check(document.delegation, unit_id=document.unit_id, signer=actor)
+
+
+def signed_accept(
+    *,
+    actor: User,
+    document: Document,
+    signed: Upload,
+    method: str,
+    request: HttpRequest | None = None,
+) -> DocumentFile:
+    """The shared tail of every way of signing (upload, the platform's key, a token, a remote
+    service): store the signed version, TO_SIGN → TO_ISSUE, and ask the registry to number and
+    issue. Call inside the service's `files_guard()` and transaction, after `sign_allowed`."""
+    stored = file_store(
+        document,
+        upload=signed.stream,
+        name=signed.name,
+        kind=FileKind.SIGNED,
+        actor=actor,
+        require_pdf=True,
+    )
+    transition(document, Status.TO_ISSUE)
+    document.updated_at = timezone.now()
+    document.save()
+    work_done(document, WorkKind.SIGN)
+    grant_holding_unit(document)
+    work_add(document, WorkKind.ISSUE, unit_id=document.unit_id, role=Role.CLERK)
+    event_add(document, EventVerb.SIGNED, actor=actor, data={"file": stored.pk, "method": method})
+    audit_write(
+        actor=actor,
+        action="document.sign",
+        obj=document,
+        data={"sha256": stored.sha256, "method": method},
+        request=request,
+    )
+    tell(
+        unit_role_holders(document.unit_id, Role.CLERK),
+        document=document,
+        kind="documents.issue",
+        title=_("Signed, to number and issue: %(subject)s") % {"subject": document.subject[:120]},
+        actor=actor,
+    )
+    index_on_commit(document)
     return stored
 
 
@@ -111,7 +132,7 @@ def document_number(
     day = issued_date or today
     if day > today:
         raise DomainError(_("The issue date cannot be in the future."))
-    with transaction.atomic():
+    with files_guard(), transaction.atomic():
         document = checks.locked(document)
         checks.require_outgoing(document)
         checks.require_clerk(actor, document)
@@ -155,6 +176,10 @@ def document_number(
         _issuer_fill(document, profile_organ_id=profile.organ_id, place=profile.place)
         document.updated_at = timezone.now()
         document.save()
+        from vcnet.documents.services.outgoing import NUMBER_HOOKS
+
+        for hook in list(NUMBER_HOOKS):  # the number and date written into the signed PDF
+            hook(document, actor)
         event_add(document, EventVerb.NUMBERED, actor=actor, data={"code": document.code})
         audit_write(
             actor=actor,

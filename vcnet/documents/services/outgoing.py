@@ -86,6 +86,9 @@ class DraftFields:
 # `document_issue` (the organisation's seal signature over the numbered file); each may replace
 # the signed file. Without any, the uploaded signed file is issued as it is.
 SEAL_HOOKS: list[Callable[[Document, User], None]] = []
+# `NUMBER_HOOKS` run inside `document_number` once the number and date are given (the signing
+# app writes them into the fields of the signed PDF); each may add a signed file version.
+NUMBER_HOOKS: list[Callable[[Document, User], None]] = []
 
 # The approval steps in their order (Decree 30 Art. 11-12) and the status of each.
 STEPS: tuple[str, ...] = (ApprovalStep.CONTENT, ApprovalStep.LAYOUT, ApprovalStep.SIGNER)
@@ -541,6 +544,7 @@ from vcnet.documents.services.issuing import (  # noqa: E402
 from vcnet.documents.services.recall import document_recall, recall_answer  # noqa: E402
 
 __all__ = [
+    "NUMBER_HOOKS",
     "SEAL_HOOKS",
     "DraftFields",
     "RecipientSpec",

@@ -89,3 +89,46 @@ def test_demo_loads_once_with_work_for_the_demo_people(
     assert Document.objects.count() == before  # nothing new
     assert again.getvalue().strip()
     assert Document.objects.count() == before
+
+    # Digital signatures: the issued documents carry the leader's signature and the unit's
+    # seal; the head's document to sign has the Decree 30 layout, and the demo scenario works:
+    # the head signs with the demo PIN, the clerk numbers and issues, Hà Nội's copy arrives
+    # with 2 valid signatures.
+    _demo_signing_scenario(head, clerk, django_capture_on_commit_callbacks)
+
+
+def _demo_signing_scenario(head: User, clerk: User, capture: Any) -> None:
+    from pyhanko.pdf_utils.reader import PdfFileReader
+
+    from vcnet.documents.models import DocumentFile, FileKind
+    from vcnet.documents.services.outgoing import document_issue, document_number
+    from vcnet.documents.services.signing import document_sign
+    from vcnet.signing.demo import DEMO_PIN, demo_certificate
+    from vcnet.signing.demo import load_demo as signing_demo
+    from vcnet.signing.models import Certificate
+    from vcnet.signing.validation import report_for_file
+
+    out = io.StringIO()
+    signing_demo(out)  # run by the seed after the e-office demo: prints the PIN
+    assert DEMO_PIN in out.getvalue()
+    assert Certificate.objects.filter(owner=head, purpose="personal").count() == 1
+    assert Certificate.objects.filter(purpose="seal").count() >= 6
+    issued = Document.objects.filter(direction=Direction.OUTGOING, status=Status.ISSUED).first()
+    assert issued is not None
+    sealed = DocumentFile.objects.get(document=issued, kind=FileKind.SIGNED, current=True)
+    with sealed.file.open("rb") as handle:
+        assert len(PdfFileReader(io.BytesIO(handle.read())).embedded_signatures) == 2
+    document = Document.objects.filter(
+        signer=head, status=Status.TO_SIGN, deliveries__unit__code="btgdv-ha-noi"
+    ).get()
+    main = DocumentFile.objects.get(document=document, kind=FileKind.MAIN, current=True)
+    assert "Số" in document.text and head.full_name in document.text
+    assert main.content_type == "application/pdf"
+    document_sign(actor=head, document=document, certificate=demo_certificate(head), pin=DEMO_PIN)
+    document_number(actor=clerk, document=document)
+    with capture(execute=True):
+        document_issue(actor=clerk, document=document)
+    copy = Document.objects.get(origin=document, unit__code="btgdv-ha-noi")
+    received = DocumentFile.objects.get(document=copy, kind=FileKind.MAIN, current=True)
+    report = report_for_file(received)
+    assert (report.signature_count, report.valid_count) == (2, 2)

@@ -307,6 +307,8 @@ def _json_body(doc: Doc, someone: User) -> dict[str, Any]:
         "subject": "Sửa trích yếu",
         "document_id": doc.document.pk,
         "issued_date": "2026-01-05",
+        "certificate": 1,
+        "pin": "123456",
     }
 
 

@@ -104,7 +104,7 @@ def detail_context(request: HttpRequest, document: Document) -> dict[str, Any]:
     ]
     files = list(
         DocumentFile.objects.filter(document=document)
-        .select_related("uploaded_by")
+        .select_related("uploaded_by", "validation")
         .order_by("kind", "slot", "-version")
     )
     incoming_doc = document.direction == Direction.INCOMING
@@ -189,6 +189,10 @@ def detail_context(request: HttpRequest, document: Document) -> dict[str, Any]:
             can["file"] = f.CaseFileChoiceForm(case_files=case_files)
     if any(i.kind == WorkKind.RECALL for i in work):
         can["recall_answer"] = f.RecallAnswerForm()
+    if is_clerk and not frozen and (status == Status.ISSUED or incoming_doc):
+        from vcnet.documents.views.signing import CopyForm
+
+        can["copy"] = CopyForm()  # an electronic copy (sao y) signed with the unit's seal
     ctx["can"] = can
     ctx["has_actions"] = any(key != "comment" for key in can)
     ctx["can_reply"] = incoming_doc and not frozen and bool(roles) and status != Status.RECEIVED
@@ -221,6 +225,7 @@ def _outgoing_actions(
         can["approve"] = [(a, f.DecideForm(prefix=f"ap{a.pk}")) for a in approvals if a]
     if status == Status.TO_SIGN and (WorkKind.SIGN in kinds or document.signer_id == user.pk):
         can["sign_upload"] = f.SignedUploadForm()
+        can["sign"] = document.signer_id == user.pk  # the signing page: certificate, token
     if status == Status.TO_ISSUE and (WorkKind.ISSUE in kinds or Role.CLERK in roles):
         if document.code_number:
             can["issue"] = True

@@ -62,16 +62,38 @@ def ensure_free(host: str, port: int) -> None:
             raise CommandError(f"Cannot listen on {host}:{port}: {exc.strerror}.") from None
 
 
-def worker_argv() -> tuple[str, list[str]]:
-    """A description and the command line of the background worker for the configured backend."""
+# Queues of long work (the OCR of a scan takes minutes) get a worker of their own, so that mail
+# and notifications never wait behind them.
+OWN_WORKER_QUEUES = ("ocr",)
+
+
+def own_worker_queues() -> list[str]:
+    """The configured queues that get a worker of their own."""
+    queues = task_backend()[2]
+    return [name for name in OWN_WORKER_QUEUES if name in queues]
+
+
+def worker_argv(queue: str | None = None) -> tuple[str, list[str]]:
+    """A description and the command line of the background worker for the configured backend:
+    of `queue` alone, or (by default) of every queue without a worker of its own."""
     alias, backend, queues = task_backend()
+    own = own_worker_queues()
     vcnet = [sys.executable, "-m", "vcnet"]
     if backend == DB_BACKEND:
-        argv = [*vcnet, "db_worker", "--backend", alias, "--queue-name", "*", "--no-reload"]
-        return "database worker, all queues", argv
+        if queue is not None:
+            argv = [*vcnet, "db_worker", "--backend", alias, "--queue-name", queue, "--no-reload"]
+            return f"database worker, queue {queue}", argv
+        excluded = ["--exclude-queues", ",".join(own)] if own else []
+        argv = [*vcnet, "db_worker", "--backend", alias, "--queue-name", "*", *excluded]
+        argv.append("--no-reload")
+        return "database worker, all queues" + (f" but {', '.join(own)}" if own else ""), argv
     if backend != RQ_BACKEND:
         raise CommandError(f"No worker runs tasks for the {backend} backend (see settings.TASKS).")
     rq_queues = sorted(set(queues) & set(settings.RQ_QUEUES)) or sorted(settings.RQ_QUEUES)
+    if queue is not None:
+        rq_queues = [queue]
+    else:
+        rq_queues = [name for name in rq_queues if name not in own] or rq_queues
     argv = [*vcnet, "rqworker", "--job-class", RQ_JOB_CLASS, "--with-scheduler", *rq_queues]
     return f"RQ worker, queues {', '.join(rq_queues)}", argv
 
@@ -167,6 +189,10 @@ class Command(BaseCommand):
         if not options["no_worker"]:
             worker_text, argv = worker_argv()
             children.append(Child("background worker", argv))
+            for queue in own_worker_queues():
+                text, argv = worker_argv(queue)
+                children.append(Child("background worker", argv))
+                worker_text += f"; {text}"
         example_text = ""
         if options["example"] or env.boolean("VCNET_EXAMPLES", default=False):
             address, child = example_child(env)

@@ -1,0 +1,1 @@
+"""Digitisation bench: a rendered test set of Vietnamese official documents and the OCR runner."""
