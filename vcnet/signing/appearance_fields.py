@@ -80,6 +80,18 @@ def _locate(lines: list[Line], page: Box) -> tuple[tuple[Box, int], tuple[Box, i
     return (number_box, number_size), (date_box, date_size)
 
 
+def date_line_place(data: bytes) -> str:
+    """The place printed before "ngày" on page 1's date line ("Nghệ An" of "Nghệ An, ngày …
+    tháng … năm …"), or "": the filled date covers the whole line, so it must repeat it."""
+    x1, y1, x2, y2 = page_size(pdf_reader(data), 0)
+    middle = (x1 + x2) / 2
+    for line in sorted(page_lines(data, 0), key=lambda line: -line.y1):
+        found = _DATE_LINE.search(line.text)
+        if found and line.y0 > y1 + (y2 - y1) * 0.5 and line.x1 > middle:
+            return line.text[: found.start()].strip().rstrip(",").strip()
+    return ""
+
+
 def _box_around(line: Line, width: float, *, lo: float, hi: float) -> Box:
     """A box centred on the line, `width` wide where room allows (within lo..hi), always
     covering the whole line, a little taller than it."""

@@ -37,6 +37,7 @@ from vcnet.signing.appearance_fields import (
     DATE_FIELD,
     NUMBER_FIELD,
     SEAL_FIELD,
+    date_line_place,
     number_fields_fill,
     number_fields_prepare,
 )
@@ -78,6 +79,7 @@ __all__ = [
     "ImageRejected",
     "Kind",
     "Line",
+    "date_line_place",
     "demo_seal_png",
     "demo_signature_png",
     "field_spec",

@@ -71,7 +71,8 @@ def number_write(document: Document, actor: User) -> None:
     filled = appearances.number_fields_fill(
         data,
         number_text=f"Số {document.code}" if party else f"Số: {document.code}",
-        date_text=date_text(document.place, day),
+        # The filled date covers the printed line: keep its place when the record has none.
+        date_text=date_text(document.place or appearances.date_line_place(data), day),
     )
     file_store(
         document,

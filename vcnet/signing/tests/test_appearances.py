@@ -639,3 +639,17 @@ def test_without_the_reserved_field_a_visible_seal_breaks_the_certification(
     status = validate_pdf_signature(first, ValidationContext(trust_roots=[cert]))
     assert status.intact
     assert not status.docmdp_ok
+
+
+def test_the_date_line_keeps_its_printed_place() -> None:
+    """The filled date covers the whole printed line, so the place is read from it when the
+    document's record has none."""
+    date_line = next(
+        line.text
+        for line in appearances.page_lines(official_letter(), 0)
+        if "ngày" in line.text and "tháng" in line.text
+    )
+    place = appearances.date_line_place(official_letter())
+    assert place and date_line.startswith(place)
+    assert "," not in place and "ngày" not in place
+    assert appearances.date_line_place(blank_pdf()) == ""
