@@ -10,6 +10,7 @@ from django.contrib.auth.decorators import login_required
 from django.http import FileResponse, HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
 from django.utils.translation import gettext as _
+from django.views.decorators.clickjacking import xframe_options_sameorigin
 from django.views.decorators.http import require_POST
 
 from vcnet.accounts.models import Role, Unit, User
@@ -160,6 +161,7 @@ def job_retry(request: HttpRequest, pk: int) -> HttpResponse:
 
 
 @login_required
+@xframe_options_sameorigin  # shown beside the fields, in the page's own <object>
 def job_pdf(request: HttpRequest, pk: int) -> FileResponse:
     """The searchable PDF made from a scan (to look at before registering)."""
     job = selectors.job_for_user(_user(request), pk)

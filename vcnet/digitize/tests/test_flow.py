@@ -95,6 +95,10 @@ def test_scan_read_corrected_registered_and_found_without_diacritics(
     assert 'data-field="code_number" data-confidence=' in html
     assert page.context["form"].initial["code_number"] == "45"
     assert page.context["form"].initial["code_notation"] == "CV/BTGTU"
+    # The searchable PDF shows beside the fields (the page embeds it: same origin only).
+    shown = client.get(reverse("digitize:job_pdf", args=[job.pk]))
+    assert shown["Content-Type"] == "application/pdf"
+    assert shown["X-Frame-Options"] == "SAMEORIGIN"
 
     # Somebody else's registry, and a non-clerk of the same unit, cannot see or file it.
     other_clerk = member(other_province, Role.CLERK, "Võ Thị Em", "vanthu@hatinh.vcnet.test")
