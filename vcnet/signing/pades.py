@@ -27,6 +27,7 @@ import asyncio
 import dataclasses
 import hashlib
 import io
+import logging
 import re
 import weakref
 from collections.abc import Sequence
@@ -62,6 +63,18 @@ __all__ = [
     "pdf_sign_finish",
     "pdf_sign_prepare",
 ]
+
+
+class _OfflineValidationNotice(logging.Filter):
+    """pyHanko warns on every B-LT signature that it may not fetch revocation data; VCNET never
+    lets it fetch (the platform CA's CRL is handed over in `ca.validation_context()`), so the
+    warning says nothing and would fill the seed's and the worker's output."""
+
+    def filter(self, record: logging.LogRecord) -> bool:
+        return "fetching is not allowed" not in record.getMessage()
+
+
+logging.getLogger("pyhanko.sign.signers.pdf_signer").addFilter(_OfflineValidationNotice())
 
 LEVELS = ("B-B", "B-T", "B-LT", "B-LTA")
 DIGEST_ALGORITHM = "sha256"

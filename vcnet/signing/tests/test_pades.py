@@ -5,6 +5,7 @@ from __future__ import annotations
 import dataclasses
 import datetime as dt
 import io
+import logging
 import re
 from collections.abc import Callable
 from typing import Any
@@ -235,6 +236,22 @@ def test_levels_produce_valid_pades_signatures(pdf: bytes, pki: Pki, level: str)
     assert (status.timestamp_validity is not None) == (level != "B-B")
     assert ("/DSS" in reader.root) == (level in ("B-LT", "B-LTA"))
     assert (len(reader.embedded_timestamp_signatures) == 1) == (level == "B-LTA")
+
+
+def test_long_term_signing_logs_no_fetching_notice(
+    pdf: bytes, pki: Pki, caplog: pytest.LogCaptureFixture
+) -> None:
+    """VCNET hands pyHanko the revocation data itself; pyHanko's "fetching is not allowed"
+    warning would otherwise print once per signature (eight times in the demo seed)."""
+    with caplog.at_level(logging.WARNING):
+        pades.pdf_sign(
+            pdf,
+            signer=pki.signer(),
+            level="B-LT",
+            timestamper=pki.timestamper,
+            validation_context=pki.validation_context(),
+        )
+    assert not [r for r in caplog.records if "fetching is not allowed" in r.getMessage()]
 
 
 def test_default_level_comes_from_settings(pdf: bytes, pki: Pki, settings: Any) -> None:
