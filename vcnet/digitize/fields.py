@@ -37,19 +37,10 @@ EXTRACTED = (
     "urgency",
     "confidentiality",
 )
-# Form field → the extracted field it starts from.
+# Form field → the extracted field it starts from: the same name, but the urgency mark fills
+# the priority; the recipients are shown, not a field of the form.
 FORM_SOURCE = {
-    "organ_name": "organ_name",
-    "code_number": "code_number",
-    "code_notation": "code_notation",
-    "place": "place",
-    "issued_date": "issued_date",
-    "doc_type": "doc_type",
-    "subject": "subject",
-    "signer_position": "signer_position",
-    "signer_name": "signer_name",
-    "priority": "urgency",
-    "confidentiality": "confidentiality",
+    ("priority" if name == "urgency" else name): name for name in EXTRACTED if name != "recipients"
 }
 LIMITS = {
     "organ_name": 200,

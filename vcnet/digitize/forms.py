@@ -9,6 +9,7 @@ from django.db.models import QuerySet
 from django.utils.translation import gettext_lazy as _
 
 from vcnet.accounts.models import Unit, User
+from vcnet.digitize.fields import FORM_SOURCE
 from vcnet.documents.forms import (
     IncomingFieldsForm,
     MultipleFileField,
@@ -69,21 +70,7 @@ class ReviewForm(IncomingFieldsForm):
         empty_label=_("(not yet)"),
     )
 
-    field_order = [
-        "organ_name",
-        "code_number",
-        "code_notation",
-        "place",
-        "issued_date",
-        "doc_type",
-        "subject",
-        "signer_position",
-        "signer_name",
-        "priority",
-        "confidentiality",
-        "due_date",
-        "submit_to",
-    ]
+    field_order = [*FORM_SOURCE, "due_date", "submit_to"]
 
     def __init__(self, *args: Any, leaders: QuerySet[User], **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)
