@@ -109,6 +109,7 @@ ROUTERS: list[tuple[str, str]] = [
     ("vcnet.documents.api", "/documents"),
     ("vcnet.signing.api", "/signatures"),
     ("vcnet.digitize.api", "/digitize"),
+    ("vcnet.social.api", ""),
 ]
 
 
@@ -129,15 +130,21 @@ class VcnetAPI(NinjaAPI):
     ) -> OpenAPISchema:
         """The generated document, plus the problem+json body every operation may answer."""
         schema = super().get_openapi_schema(path_prefix=path_prefix, path_params=path_params)
-        schema.setdefault("components", {}).setdefault("schemas", {})["Problem"] = PROBLEM_SCHEMA
+        schemas = schema.setdefault("components", {}).setdefault("schemas", {})
+        schemas["Problem"] = PROBLEM_SCHEMA
+        schemas["MastodonError"] = _MASTODON_ERROR_SCHEMA
         for route, path_item in schema.get("paths", {}).items():
-            if renderer_for(route) is not problem_response:
-                continue  # e.g. Mastodon-shaped endpoints document their own errors
+            # Mastodon-compatible endpoints answer errors in the shape its clients expect.
+            default = (
+                _PROBLEM_RESPONSE
+                if renderer_for(route) is problem_response
+                else _MASTODON_ERROR_RESPONSE
+            )
             for operation in path_item.values():
                 responses = {
                     str(code): body for code, body in operation.get("responses", {}).items()
                 }
-                responses.setdefault("default", _PROBLEM_RESPONSE)
+                responses.setdefault("default", default)
                 operation["responses"] = responses
         return schema
 
@@ -145,6 +152,22 @@ class VcnetAPI(NinjaAPI):
 _PROBLEM_RESPONSE = {
     "description": "An error (401, 403, 404, 422, 429, ...) as RFC 9457 problem details.",
     "content": {PROBLEM_CONTENT_TYPE: {"schema": {"$ref": "#/components/schemas/Problem"}}},
+}
+
+
+_MASTODON_ERROR_SCHEMA = {
+    "type": "object",
+    "title": "MastodonError",
+    "description": "An error as Mastodon's client API answers it.",
+    "properties": {
+        "error": {"type": "string", "description": "What went wrong, in the reader's language."},
+        "error_description": {"type": "string"},
+    },
+    "required": ["error"],
+}
+_MASTODON_ERROR_RESPONSE = {
+    "description": 'An error (401, 403, 404, 422, 429, ...) in Mastodon\'s `{"error": ...}` shape.',
+    "content": {"application/json": {"schema": {"$ref": "#/components/schemas/MastodonError"}}},
 }
 
 

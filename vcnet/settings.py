@@ -31,6 +31,7 @@ INSTALLED_APPS = [
     "vcnet.documents",
     "vcnet.signing",
     "vcnet.digitize",
+    "vcnet.social",
     "django.contrib.admin",
     "django.contrib.auth",
     "django.contrib.contenttypes",
@@ -60,12 +61,14 @@ MIDDLEWARE = [
     "django.middleware.common.CommonMiddleware",
     "django.middleware.csrf.CsrfViewMiddleware",
     "django.contrib.auth.middleware.AuthenticationMiddleware",
+    "vcnet.social.middleware.ActorTouchMiddleware",
     "django.contrib.messages.middleware.MessageMiddleware",
     "allauth.account.middleware.AccountMiddleware",
     "allauth.usersessions.middleware.UserSessionsMiddleware",
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
     "django_htmx.middleware.HtmxMiddleware",
     "vcnet.core.middleware.DomainErrorMiddleware",
+    "vcnet.social.middleware_limits.RateLimitMiddleware",
 ]
 
 ROOT_URLCONF = "vcnet.urls"
@@ -250,6 +253,8 @@ OAUTH2_PROVIDER = {
         "units": _("Your units and roles"),
         "read": _("Read your data"),
         "write": _("Change your data"),
+        "follow": _("Follow, block and mute people for you"),  # Mastodon's scopes
+        "push": _("Send you push notifications"),
     },
     "DEFAULT_SCOPES": ["read"],  # as Mastodon does when a client names no scope
     "PKCE_REQUIRED": True,  # for public clients; see VcnetOAuth2Validator.is_pkce_required
@@ -332,6 +337,12 @@ SESSION_COOKIE_SECURE = _https
 CSRF_COOKIE_SECURE = _https
 SESSION_COOKIE_HTTPONLY = True
 SESSION_COOKIE_AGE = env.integer("SESSION_COOKIE_AGE", 60 * 60 * 12, minimum=60)
+# Lax (Django's default) still sends the session to the stream's own port: same-site ignores ports.
+SESSION_COOKIE_SAMESITE = "Lax"
+# The live notification stream's public URL when `vcnet serve` runs it on an ASGI port of its own
+# ("" = same origin, /notifications/stream/), and the web origin it answers CORS for.
+NOTIFICATIONS_STREAM_URL = env.string("NOTIFICATIONS_STREAM_URL")
+NOTIFICATIONS_WEB_ORIGIN = env.string("NOTIFICATIONS_WEB_ORIGIN")
 SECURE_SSL_REDIRECT = env.boolean("SECURE_SSL_REDIRECT", default=False)
 SECURE_HSTS_SECONDS = env.integer("SECURE_HSTS_SECONDS", 0, minimum=0)
 SECURE_CONTENT_TYPE_NOSNIFF = True
@@ -343,6 +354,8 @@ DATA_UPLOAD_MAX_MEMORY_SIZE = env.integer(
 )
 FILE_UPLOAD_MAX_MEMORY_SIZE = 5 * 1024 * 1024
 AVATAR_MAX_BYTES = env.integer("AVATAR_MAX_BYTES", 2 * 1024 * 1024, minimum=1024)
+# The largest image accepted for a social post (checked again by Pillow: 40 megapixels at most).
+SOCIAL_MEDIA_MAX_BYTES = env.integer("SOCIAL_MEDIA_MAX_BYTES", 10 * 1024 * 1024, minimum=1024)
 
 # --- Language and time ------------------------------------------------------------------
 LANGUAGE_CODE = "vi"
@@ -456,6 +469,22 @@ LOGGING = {
     "root": {"handlers": ["console"], "level": env.string("LOG_LEVEL", "INFO")},
     "loggers": {"django.db.backends": {"level": "INFO"}},
 }
+
+# --- Social network limits (vcnet.social.limits): requests per account and per address on
+# /social/ and the Mastodon API; posts and follows per hour, tighter in an account's first day.
+SOCIAL_REQUESTS_LIMIT = env.integer("SOCIAL_REQUESTS_LIMIT", 300, minimum=1)
+SOCIAL_REQUESTS_WINDOW = env.integer("SOCIAL_REQUESTS_WINDOW", 300, minimum=1)
+SOCIAL_POSTS_PER_HOUR = env.integer("SOCIAL_POSTS_PER_HOUR", 200, minimum=1)
+SOCIAL_NEW_ACCOUNT_POSTS_PER_HOUR = env.integer("SOCIAL_NEW_ACCOUNT_POSTS_PER_HOUR", 30, minimum=1)
+SOCIAL_FOLLOWS_PER_HOUR = env.integer("SOCIAL_FOLLOWS_PER_HOUR", 400, minimum=1)
+SOCIAL_NEW_ACCOUNT_FOLLOWS_PER_HOUR = env.integer(
+    "SOCIAL_NEW_ACCOUNT_FOLLOWS_PER_HOUR", 50, minimum=1
+)
+# At most this many @mentions in one post (vcnet.social.services.posts).
+SOCIAL_MAX_MENTIONS = env.integer("SOCIAL_MAX_MENTIONS", 10, minimum=1)
+
+# Home-feed fan-out (vcnet.social.feeds): authors with more followers are merged at read time.
+SOCIAL_FANOUT_MAX_FOLLOWERS = env.integer("SOCIAL_FANOUT_MAX_FOLLOWERS", 10_000, minimum=1)
 
 NINJA_PAGINATION_PER_PAGE = 20
 # API throttles (vcnet.core.api_auth): per address when anonymous, per user otherwise.

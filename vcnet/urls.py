@@ -4,8 +4,11 @@ from django.conf import settings
 from django.contrib import admin
 from django.urls import URLPattern, URLResolver, include, path, re_path
 from django.views.static import serve
+from oauth2_provider import views as oauth2_views
 
 from vcnet.api import api
+from vcnet.social.api.v2 import api_v2
+from vcnet.sso.views import SsoAuthorizationView
 
 urlpatterns: list[URLPattern | URLResolver] = [
     path("", include("vcnet.core.urls")),
@@ -16,8 +19,14 @@ urlpatterns: list[URLPattern | URLResolver] = [
     path("notifications/", include("vcnet.notifications.urls")),
     path("signing/", include("vcnet.signing.urls")),
     path("digitize/", include("vcnet.digitize.urls")),
+    path("social/", include("vcnet.social.urls")),
     path("i18n/", include("django.conf.urls.i18n")),
     path("api/v1/", api.urls),
+    path("api/v2/", api_v2.urls),  # Mastodon's v2 endpoints (vcnet.social.api)
+    # Mastodon's clients use these OAuth paths without the trailing slash (and /oauth/revoke).
+    path("oauth/authorize", SsoAuthorizationView.as_view()),
+    path("oauth/token", oauth2_views.TokenView.as_view()),
+    path("oauth/revoke", oauth2_views.RevokeTokenView.as_view()),
     path("", include("vcnet.sso.root_urls")),  # /.well-known/openid-configuration, oauth/ overrides
     path("oauth/", include("oauth2_provider.urls", namespace="oauth2_provider")),
     path("admin/", admin.site.urls),

@@ -18,6 +18,7 @@ def site(request: HttpRequest) -> dict[str, Any]:
     return {
         "SITE_URL": settings.SITE_URL,
         "DEBUG": settings.DEBUG,
+        "NOTIFICATIONS_STREAM_URL": getattr(settings, "NOTIFICATIONS_STREAM_URL", ""),
         "launcher": SimpleLazyObject(lambda: launcher_entries(user)),
         "main_nav": SimpleLazyObject(lambda: main_nav_entries(user)),
     }

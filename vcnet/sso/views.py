@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import json
 from typing import Any
+from urllib.parse import parse_qs, urlsplit
 
 from django.contrib.auth.decorators import login_required
 from django.http import Http404, HttpRequest, HttpResponse, HttpResponseRedirect, JsonResponse
@@ -25,6 +26,7 @@ from vcnet.sso.services import app_profile_ensure, consent_record
 from vcnet.sso.validators import issuer
 
 Application = get_application_model()
+OOB_REDIRECT_URI = "urn:ietf:wg:oauth:2.0:oob"
 
 
 class SsoAuthorizationView(AuthorizationView):
@@ -52,6 +54,14 @@ class SsoAuthorizationView(AuthorizationView):
             if not application.skip_authorization and not self._consented(application, scopes):
                 consent_record(user=request.user, application=application, scopes=scopes)  # type: ignore[arg-type]
         return super().create_authorization_response(request, scopes, credentials, allow)
+
+    def redirect(self, redirect_to: str, application: Any) -> HttpResponse:
+        # Mastodon's out-of-band clients (urn:ietf:wg:oauth:2.0:oob) show the code to copy.
+        if redirect_to.split("?")[0] == OOB_REDIRECT_URI:
+            query = parse_qs(urlsplit(redirect_to).query)
+            context = {"code": query.get("code", [""])[0], "error": query.get("error", [""])[0]}
+            return render(self.request, "sso/authorize_oob.html", context)
+        return super().redirect(redirect_to, application)
 
     def _consented(self, application: Any, scopes: str) -> bool:
         granted = (

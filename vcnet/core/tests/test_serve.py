@@ -21,6 +21,7 @@ from collections.abc import Iterator
 from pathlib import Path
 
 import pytest
+from django.core.management.base import CommandError
 
 CONFIG_VARS = {
     "DATABASE_URL",
@@ -34,6 +35,9 @@ CONFIG_VARS = {
     "VCNET_BIND",
     "WEB_WORKERS",
     "WEB_THREADS",
+    "VCNET_STREAM_BIND",
+    "NOTIFICATIONS_STREAM_URL",
+    "NOTIFICATIONS_WEB_ORIGIN",
     "PYTEST_XDIST_WORKER",
     "DJANGO_SETTINGS_MODULE",
 }
@@ -177,6 +181,17 @@ def test_serve_runs_web_and_worker_and_stops_on_ctrl_c(
     assert status == 200
     assert b"<html" in page.lower()
     assert log.read_text().splitlines()[0].startswith(f"VCNET serves {base}/ ")
+    # The ASGI stream server (two ports up) answers the live stream: 204 for anonymous visitors.
+    deadline = time.monotonic() + START_TIMEOUT
+    while True:
+        try:
+            stream_status = get(f"http://127.0.0.1:{port + 2}/notifications/stream/")[0]
+            break
+        except OSError:  # not listening yet
+            assert time.monotonic() < deadline, log.read_text()
+            time.sleep(0.1)
+    assert stream_status == 204
+    assert f"stream from http://127.0.0.1:{port + 2}/" in log.read_text()
 
     # A task enqueued through the database is picked up by the worker that serve started.
     enqueue = subprocess.run(
@@ -209,7 +224,7 @@ def test_serve_runs_web_and_worker_and_stops_on_ctrl_c(
     assert "To: congdan@example.vn" in log.read_text()  # the console mail backend's output
 
     children = descendants(process.pid)
-    assert len(children) >= 4, "granian, its 2 workers and the task worker"
+    assert len(children) >= 6, "granian, its 2 workers, the stream server and the task worker"
     process.send_signal(signal.SIGINT)  # what Ctrl-C does
 
     assert wait_for_exit(process, children) == 0
@@ -272,3 +287,35 @@ def test_serve_rejects_bad_options(
     assert result.returncode in (1, 2)
     assert message in result.stderr
     assert "Traceback" not in result.stderr
+
+
+def test_serve_runs_the_stream_server_as_an_asgi_child(monkeypatch: pytest.MonkeyPatch) -> None:
+    from vcnet.core.env import Env
+    from vcnet.core.management.commands.serve import stream_children
+
+    port = free_port()
+    monkeypatch.delenv("NOTIFICATIONS_STREAM_URL", raising=False)
+    monkeypatch.setenv("VCNET_STREAM_BIND", f"127.0.0.1:{port}")
+
+    address, child, web_env = stream_children(Env(), "127.0.0.1", 8000)
+
+    assert address == f"http://127.0.0.1:{port}/"
+    assert child.argv[1:5] == ["-m", "granian", "--interface", "asginl"]
+    assert child.argv[-1] == "vcnet.asgi:application"
+    assert child.argv[child.argv.index("--port") + 1] == str(port)
+    assert child.argv[child.argv.index("--workers") + 1] == "1"
+    assert (
+        child.env is not None and child.env["NOTIFICATIONS_WEB_ORIGIN"] == "http://127.0.0.1:8000"
+    )
+    assert web_env["NOTIFICATIONS_STREAM_URL"] == f"http://127.0.0.1:{port}/notifications/stream/"
+
+
+def test_serve_puts_the_stream_two_ports_above_the_web() -> None:
+    from vcnet.core.env import Env
+    from vcnet.core.management.commands.serve import stream_children
+
+    port = free_port()
+    address, _child, _env = stream_children(Env({}), "127.0.0.1", port - 2)
+    assert address == f"http://127.0.0.1:{port}/"
+    with pytest.raises(CommandError, match="must differ"):
+        stream_children(Env({"VCNET_STREAM_BIND": "127.0.0.1:8000"}), "127.0.0.1", 8000)

@@ -1,7 +1,11 @@
-"""`vcnet serve`: the web server (granian, WSGI) and the background worker, run and stopped together.
+"""`vcnet serve`: the web server (granian, WSGI), the stream server (granian, ASGI: the live
+notifications' server-sent events), the background worker and the clock of periodic tasks
+(`vcnet clock`), run and stopped together.
 
-The command supervises two child processes (three with `--example`: the example relying party
-of `examples/meeting_rooms/`). One Ctrl-C (SIGINT) or SIGTERM stops them all and the command
+The command supervises four child processes (five with `--example`: the example relying party
+of `examples/meeting_rooms/`; three with `--no-stream`). The stream server listens on
+`VCNET_STREAM_BIND` (default: the web's host, port + 2) and the web child learns its public URL
+from `NOTIFICATIONS_STREAM_URL`, so no open tab holds one of the web's few threads. One Ctrl-C (SIGINT) or SIGTERM stops them all and the command
 exits 0; if any child dies, the others are stopped and the command exits 1.
 """
 
@@ -20,6 +24,7 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from types import FrameType
 from typing import Any
+from urllib.parse import urlsplit
 
 from django.conf import settings
 from django.core.management.base import BaseCommand, CommandError
@@ -30,6 +35,7 @@ from vcnet.core.health import DB_BACKEND, RQ_BACKEND, task_backend
 RQ_JOB_CLASS = "django_tasks_rq.backend.Job"
 STOP_TIMEOUT = 10.0  # seconds a child gets to finish its current work before it is killed
 POLL_INTERVAL = 0.2
+WILDCARD_HOSTS = frozenset({"0.0.0.0", "::", ""})  # noqa: S104 (recognised, not bound)
 
 
 @dataclass
@@ -121,6 +127,56 @@ def web_argv(host: str, port: int, workers: int, threads: int) -> list[str]:
     ]
 
 
+def stream_argv(host: str, port: int) -> list[str]:
+    """The granian command line of the stream server: ASGI (without lifespan, which Django lacks),
+    one worker: each open stream is a coroutine, not a thread."""
+    return [
+        sys.executable,
+        "-m",
+        "granian",
+        "--interface",
+        "asginl",
+        "--host",
+        host,
+        "--port",
+        str(port),
+        "--workers",
+        "1",
+        "--no-ws",
+        "--workers-kill-timeout",
+        str(int(STOP_TIMEOUT)),
+        "vcnet.asgi:application",
+    ]
+
+
+def _url_host(host: str) -> str:
+    return f"[{host}]" if ":" in host else host
+
+
+def stream_children(
+    env: Env, host: str, port: int, bind: str | None = None
+) -> tuple[str, Child, dict[str, str]]:
+    """The stream server's address, its child, and the environment the web child needs to send
+    the pages there (`NOTIFICATIONS_STREAM_URL`)."""
+    stream_host, stream_port = parse_bind(
+        bind or env.string("VCNET_STREAM_BIND") or f"{_url_host(host)}:{port + 2}"
+    )
+    if (stream_host, stream_port) == (host, port):
+        raise CommandError("VCNET_STREAM_BIND must differ from the web server's address.")
+    ensure_free(stream_host, stream_port)
+    # Browsers reach a wildcard address by the site's own host name (cookies are per host).
+    public_host = stream_host
+    if stream_host in WILDCARD_HOSTS:
+        public_host = urlsplit(str(settings.SITE_URL)).hostname or "127.0.0.1"
+    web_host = public_host if host in WILDCARD_HOSTS else host
+    address = f"http://{_url_host(public_host)}:{stream_port}/"
+    stream_url = env.string("NOTIFICATIONS_STREAM_URL") or f"{address}notifications/stream/"
+    web_origin = f"http://{_url_host(web_host)}:{port}"
+    child_env = {**os.environ, "NOTIFICATIONS_WEB_ORIGIN": web_origin}
+    child = Child("stream server", stream_argv(stream_host, stream_port), env=child_env)
+    return address, child, {**os.environ, "NOTIFICATIONS_STREAM_URL": stream_url}
+
+
 def example_child(env: Env) -> tuple[str, Child]:
     """The example relying party (examples/meeting_rooms), told where VCNET and its secret are."""
     port = env.integer("MEETING_ROOMS_PORT", 8001, minimum=1)
@@ -144,7 +200,10 @@ def example_child(env: Env) -> tuple[str, Child]:
 
 
 class Command(BaseCommand):
-    help = "Serve VCNET: granian (WSGI) and the background worker; Ctrl-C stops both."
+    help = (
+        "Serve VCNET: granian (WSGI), the ASGI stream server and the background worker; "
+        "Ctrl-C stops them all."
+    )
     requires_system_checks: list[str] = []
 
     def add_arguments(self, parser: ArgumentParser) -> None:
@@ -163,6 +222,12 @@ class Command(BaseCommand):
             "--no-worker",
             action="store_true",
             help="serve the web only; run the background worker elsewhere.",
+        )
+        parser.add_argument(
+            "--no-stream",
+            action="store_true",
+            help="no ASGI stream server: live notifications use the web server "
+            "(short streams, one thread each).",
         )
         parser.add_argument(
             "--example",
@@ -184,7 +249,13 @@ class Command(BaseCommand):
             raise CommandError("--workers and --threads must be at least 1.")
 
         ensure_free(host, port)
-        children = [Child("web server", web_argv(host, port, workers, threads))]
+        web = Child("web server", web_argv(host, port, workers, threads))
+        children = [web]
+        stream_text = ""
+        if not options["no_stream"]:
+            address, stream, web.env = stream_children(env, host, port)
+            children.append(stream)
+            stream_text = f" Live notifications stream from {address} (granian ASGI)."
         worker_text = "no background worker"
         if not options["no_worker"]:
             worker_text, argv = worker_argv()
@@ -193,16 +264,18 @@ class Command(BaseCommand):
                 text, argv = worker_argv(queue)
                 children.append(Child("background worker", argv))
                 worker_text += f"; {text}"
+            children.append(Child("clock", [sys.executable, "-m", "vcnet", "clock"]))
+            worker_text += "; clock of periodic tasks"
         example_text = ""
         if options["example"] or env.boolean("VCNET_EXAMPLES", default=False):
             address, child = example_child(env)
             children.append(child)
             example_text = f" The example application (Đặt phòng họp) serves {address}."
 
-        shown_host = f"[{host}]" if ":" in host else host
+        shown_host = _url_host(host)
         self.stdout.write(
             f"VCNET serves http://{shown_host}:{port}/ (granian WSGI, {workers} workers x "
-            f"{threads} threads; {worker_text}).{example_text} Press Ctrl-C to stop."
+            f"{threads} threads; {worker_text}).{stream_text}{example_text} Press Ctrl-C to stop."
         )
         self.stdout.flush()
         code = Supervisor(children, self.stderr.write).run()

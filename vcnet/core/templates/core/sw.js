@@ -63,3 +63,36 @@ self.addEventListener("fetch", (event) => {
     );
   }
 });
+
+// Web Push (vcnet.notifications.push): show the notification; a click opens its page.
+{% load static %}const PUSH_ICON = "{% static 'core/icons/icon-192.png' %}";
+self.addEventListener("push", (event) => {
+  let message = {};
+  try {
+    message = event.data ? event.data.json() : {};
+  } catch (error) {
+    message = { title: event.data ? event.data.text() : "VCNET" };
+  }
+  event.waitUntil(
+    self.registration.showNotification(message.title || "VCNET", {
+      body: message.body || "",
+      icon: PUSH_ICON,
+      tag: message.kind || undefined,
+      data: { url: message.url || "/notifications/" },
+    })
+  );
+});
+
+self.addEventListener("notificationclick", (event) => {
+  event.notification.close();
+  const target = new URL(event.notification.data && event.notification.data.url || "/notifications/", self.location.origin);
+  if (target.origin !== self.location.origin) return;
+  event.waitUntil(
+    self.clients.matchAll({ type: "window", includeUncontrolled: true }).then((windows) => {
+      for (const client of windows) {
+        if (client.url === target.href && "focus" in client) return client.focus();
+      }
+      return self.clients.openWindow(target.href);
+    })
+  );
+});

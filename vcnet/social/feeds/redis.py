@@ -1,0 +1,140 @@
+"""Home feeds in Redis: one sorted set of post ids per reader, filled on write (fan-out).
+
+`vcnet:feed:home:<actor_id>` holds the newest post ids (score = member = id), capped at
+`CAP`, plus a sentinel member "0" (score 0) that marks the set as warm even when empty. Fan-out
+only adds to sets that already exist (a Lua script checks, so a cold reader is never given a
+partial feed); a missing set means "ask the database". Sets expire a little before fan-out stops
+reaching an inactive reader, so a stale feed is never served.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+from dataclasses import dataclass
+from functools import cache
+from typing import Any
+
+import redis as redis_lib
+from django.conf import settings
+
+CAP = 400
+SENTINEL = "0"
+# Fan-out reaches people active in the last 7 days; a set lives a bit less than that after the
+# last read, so a reader who went quiet is never shown a set that fan-out stopped feeding.
+ACTIVE_WINDOW = dt.timedelta(days=7)
+TTL_SECONDS = int(ACTIVE_WINDOW.total_seconds()) - 3600
+
+# KEYS[1]: the feed; ARGV: cap, then ids. Adds only to a warm (existing) set, then trims.
+_ADD_LUA = """
+if redis.call('EXISTS', KEYS[1]) == 0 then return 0 end
+for i = 2, #ARGV do redis.call('ZADD', KEYS[1], ARGV[i], ARGV[i]) end
+redis.call('ZREMRANGEBYRANK', KEYS[1], 1, -(tonumber(ARGV[1]) + 1))
+return 1
+"""
+
+
+def enabled() -> bool:
+    """True when REDIS_URL is configured."""
+    return bool(getattr(settings, "REDIS_URL", None))
+
+
+@cache
+def _client_for(url: str) -> redis_lib.Redis:
+    return redis_lib.Redis.from_url(url, decode_responses=True)
+
+
+def client() -> redis_lib.Redis:
+    """The shared Redis client (one connection pool per URL)."""
+    return _client_for(settings.REDIS_URL)
+
+
+def home_key(actor_id: int) -> str:
+    return f"vcnet:feed:home:{actor_id}"
+
+
+def _add_script() -> Any:
+    return client().register_script(_ADD_LUA)
+
+
+def fanout(post_ids: list[int], reader_ids: list[int]) -> int:
+    """Add `post_ids` to the warm feeds of `reader_ids` in one pipeline; returns how many were warm."""
+    if not post_ids or not reader_ids:
+        return 0
+    script = _add_script()
+    pipe = client().pipeline(transaction=False)
+    for reader_id in reader_ids:
+        script(keys=[home_key(reader_id)], args=[CAP, *post_ids], client=pipe)
+    return sum(int(r or 0) for r in pipe.execute())
+
+
+def remove(post_ids: list[int], reader_ids: list[int]) -> None:
+    """Remove `post_ids` from the feeds of `reader_ids` in one pipeline."""
+    if not post_ids or not reader_ids:
+        return
+    pipe = client().pipeline(transaction=False)
+    for reader_id in reader_ids:
+        pipe.zrem(home_key(reader_id), *post_ids)
+    pipe.execute()
+
+
+def store(actor_id: int, post_ids: list[int]) -> None:
+    """Warm a reader's feed with `post_ids` (merged with anything fanned out meanwhile)."""
+    key = home_key(actor_id)
+    mapping: dict[str, float] = {SENTINEL: 0}
+    mapping.update({str(i): i for i in post_ids})
+    pipe = client().pipeline(transaction=True)
+    pipe.zadd(key, mapping)
+    pipe.zremrangebyrank(key, 1, -(CAP + 1))
+    pipe.expire(key, TTL_SECONDS)
+    pipe.execute()
+
+
+def drop(actor_id: int) -> None:
+    """Forget a reader's feed; the next read rebuilds it from the database."""
+    client().delete(home_key(actor_id))
+
+
+def members(actor_id: int) -> list[int]:
+    """All post ids in a reader's feed (at most CAP), newest first."""
+    found: list[str] = client().zrevrange(home_key(actor_id), 0, -1)  # type: ignore[assignment]
+    return [int(m) for m in found if m != SENTINEL]
+
+
+@dataclass(frozen=True)
+class Slice:
+    """What one read of a reader's set found."""
+
+    warm: bool  # the set exists
+    ids: list[int]  # in the asked order
+    truncated: bool  # the set is full: older posts may exist only in the database
+    oldest: int | None  # the oldest id the set holds
+
+
+def read(
+    actor_id: int,
+    *,
+    max_id: int | None,
+    since_id: int | None,
+    min_id: int | None,
+    limit: int,
+) -> Slice:
+    """Page a reader's feed in one round trip, renewing its TTL."""
+    key = home_key(actor_id)
+    floor = min_id if min_id is not None else since_id
+    low = f"({floor}" if floor is not None else "(0"
+    high = f"({max_id}" if max_id is not None else "+inf"
+    pipe = client().pipeline(transaction=False)
+    pipe.expire(key, TTL_SECONDS)
+    pipe.zcard(key)
+    pipe.zrange(key, 1, 1)
+    if min_id is not None:
+        pipe.zrangebyscore(key, low, high, start=0, num=limit)
+    else:
+        pipe.zrevrangebyscore(key, high, low, start=0, num=limit)
+    warm, count, oldest, ids = pipe.execute()
+    return Slice(
+        warm=bool(warm),
+        ids=[int(i) for i in ids],
+        truncated=int(count) > CAP,
+        oldest=int(oldest[0]) if oldest else None,
+    )

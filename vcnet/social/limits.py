@@ -1,0 +1,154 @@
+"""The social network's rate limits: requests per account and per address, posts, follows.
+
+- Requests: `SOCIAL_REQUESTS_LIMIT` (300) per `SOCIAL_REQUESTS_WINDOW` (5 minutes) for each
+  account (its session user, or its bearer token) and each client address, on /social/ and on
+  the Mastodon API paths; counted by `vcnet.social.middleware_limits.RateLimitMiddleware`.
+- Posts (comments included) and follows per hour, tighter during an account's first day:
+  `SOCIAL_POSTS_PER_HOUR` / `SOCIAL_NEW_ACCOUNT_POSTS_PER_HOUR`, `SOCIAL_FOLLOWS_PER_HOUR` /
+  `SOCIAL_NEW_ACCOUNT_FOLLOWS_PER_HOUR`. `post_create` and `follow_create` call the checks.
+
+The mention cap per post (`SOCIAL_MAX_MENTIONS`) is enforced by `post_create` itself.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import functools
+import hashlib
+
+from django.conf import settings
+from django.http import HttpRequest
+from django.utils import timezone
+from django.utils.translation import ngettext
+
+from vcnet.accounts.models import User
+from vcnet.core.audit import client_ip
+from vcnet.core.ratelimit import RateLimited, rate_limit_hit, retry_message
+
+__all__ = [
+    "NEW_ACCOUNT_AGE",
+    "check_follow",
+    "check_post",
+    "check_request",
+    "is_limited_path",
+    "is_mastodon_path",
+    "is_new_account",
+]
+
+NEW_ACCOUNT_AGE = dt.timedelta(days=1)
+HOUR = 3600
+SOCIAL_PREFIX = "/social/"
+
+_DEFAULTS = {
+    "SOCIAL_REQUESTS_LIMIT": 300,
+    "SOCIAL_REQUESTS_WINDOW": 300,
+    "SOCIAL_POSTS_PER_HOUR": 200,
+    "SOCIAL_NEW_ACCOUNT_POSTS_PER_HOUR": 30,
+    "SOCIAL_FOLLOWS_PER_HOUR": 400,
+    "SOCIAL_NEW_ACCOUNT_FOLLOWS_PER_HOUR": 50,
+}
+
+
+def _setting(name: str) -> int:
+    return int(getattr(settings, name, _DEFAULTS[name]))
+
+
+def is_new_account(user: User) -> bool:
+    """Whether `user` signed up less than a day ago (tighter limits apply)."""
+    joined = getattr(user, "date_joined", None)
+    return joined is None or joined > timezone.now() - NEW_ACCOUNT_AGE
+
+
+def _check_action(user: User, action: str, normal: str, new: str) -> None:
+    young = is_new_account(user)
+    limit = _setting(new if young else normal)
+    wait = rate_limit_hit(f"social:{action}:user:{user.pk}", limit=limit, window=HOUR)
+    if not wait:
+        return
+    message = retry_message(wait)
+    if young:
+        message += " " + _new_account_note(action, limit)
+    raise RateLimited(message, retry_after=wait)
+
+
+def _new_account_note(action: str, limit: int) -> str:
+    if action == "post":
+        return ngettext(
+            "During its first day an account may post %(limit)d time an hour.",
+            "During its first day an account may post %(limit)d times an hour.",
+            limit,
+        ) % {"limit": limit}
+    return ngettext(
+        "During its first day an account may follow %(limit)d account an hour.",
+        "During its first day an account may follow %(limit)d accounts an hour.",
+        limit,
+    ) % {"limit": limit}
+
+
+def check_post(user: User) -> None:
+    """Count one post (or comment) by `user`; raise `RateLimited` past the hourly limit."""
+    _check_action(user, "post", "SOCIAL_POSTS_PER_HOUR", "SOCIAL_NEW_ACCOUNT_POSTS_PER_HOUR")
+
+
+def check_follow(user: User) -> None:
+    """Count one follow by `user`; raise `RateLimited` past the hourly limit."""
+    _check_action(user, "follow", "SOCIAL_FOLLOWS_PER_HOUR", "SOCIAL_NEW_ACCOUNT_FOLLOWS_PER_HOUR")
+
+
+@functools.cache
+def limited_api_prefixes() -> tuple[str, ...]:
+    """The Mastodon API's path prefixes (v1 and v2) and VCNET's social extensions."""
+    # Imported here: vcnet.api mounts every router, and the social services import this module.
+    from vcnet.api import MASTODON_PREFIXES, MASTODON_V2_RESERVED
+
+    return (
+        *MASTODON_PREFIXES,
+        *(f"/api/v2/{name}" for name in sorted(MASTODON_V2_RESERVED)),
+        "/api/v1/vcnet",
+    )
+
+
+def is_mastodon_path(path: str) -> bool:
+    """Whether `path` is one of the Mastodon client API's (errors in Mastodon's shape)."""
+    return any(path == p or path.startswith(p + "/") for p in limited_api_prefixes()[:-1])
+
+
+def is_limited_path(path: str) -> bool:
+    """Whether requests to `path` count against the request limit."""
+    if path.startswith(SOCIAL_PREFIX):
+        return True
+    return any(path == p or path.startswith(p + "/") for p in limited_api_prefixes())
+
+
+def _subjects(request: HttpRequest) -> list[str]:
+    subjects = []
+    user = getattr(request, "user", None)
+    if user is not None and user.is_authenticated:
+        subjects.append(f"user:{user.pk}")
+    else:
+        authorization = request.headers.get("Authorization", "")
+        if authorization.lower().startswith("bearer "):
+            # The token stands for its account without a database query on every request.
+            digest = hashlib.sha256(authorization[7:].strip().encode()).hexdigest()
+            subjects.append(f"token:{digest}")
+    ip = client_ip(request)
+    if ip:
+        subjects.append(f"ip:{ip}")
+    return subjects
+
+
+def check_request(request: HttpRequest) -> None:
+    """Count one request per account and per address; raise `RateLimited` past the limit."""
+    if not is_limited_path(request.path_info):
+        return
+    limit = _setting("SOCIAL_REQUESTS_LIMIT")
+    window = _setting("SOCIAL_REQUESTS_WINDOW")
+    wait = max(
+        (
+            rate_limit_hit(f"social:requests:{subject}", limit=limit, window=window)
+            for subject in _subjects(request)
+        ),
+        default=0,
+    )
+    if wait:
+        raise RateLimited(retry_after=wait)

@@ -1,0 +1,44 @@
+"""Social plumbing on every request: keep "last active" fresh for the home-feed fan-out."""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+
+from django.core.cache import cache
+from django.http import HttpRequest, HttpResponse
+from django.utils import timezone
+
+from vcnet.accounts.models import User
+from vcnet.social.models import Actor
+
+TOUCH_SECONDS = 300
+
+
+def _touch_key(user_id: int) -> str:
+    return f"social:touch:{user_id}"
+
+
+def actor_touch(user: User) -> None:
+    """Record that the person is active (at most once every 5 minutes): fan-out only reaches them then."""
+    key = _touch_key(user.pk)
+    if cache.get(key):
+        return
+    Actor.objects.filter(user=user).update(last_active_at=timezone.now())
+    cache.set(key, 1, TOUCH_SECONDS)
+
+
+# Reading the network is what "active" means for fan-out; other pages cost no write.
+TOUCH_PREFIXES = ("/social/", "/api/v1/timelines/", "/api/v1/accounts/verify_credentials")
+
+
+class ActorTouchMiddleware:
+    """Calls `actor_touch` for signed-in people reading the social network (web or API)."""
+
+    def __init__(self, get_response: Callable[[HttpRequest], HttpResponse]) -> None:
+        self.get_response = get_response
+
+    def __call__(self, request: HttpRequest) -> HttpResponse:
+        user = getattr(request, "user", None)
+        if user is not None and user.is_authenticated and request.path.startswith(TOUCH_PREFIXES):
+            actor_touch(user)
+        return self.get_response(request)

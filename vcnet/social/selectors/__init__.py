@@ -1,0 +1,1 @@
+"""The social network's reads with logic: one module per part."""
