@@ -2,9 +2,14 @@
 
 from __future__ import annotations
 
+import datetime as dt
 from typing import Any
 
 from django import template
+from django.utils import timezone
+from django.utils.formats import date_format
+from django.utils.translation import gettext_lazy as _
+from django.utils.translation import ngettext
 
 from vcnet.social.models import ReactionKind
 
@@ -70,3 +75,23 @@ def top_reactions(post: Any) -> list[str]:
     counts = post.reaction_counts or {}
     ordered = sorted((k for k, v in counts.items() if v), key=lambda k: -int(counts[k]))
     return [EMOJI.get(k, "") for k in ordered[:3]]  # type: ignore[call-overload,unused-ignore]
+
+
+@register.filter
+def ago(value: dt.datetime | None) -> str:
+    """How long ago, in the largest whole unit ("3 giờ trước"); the date itself after a week."""
+    if value is None:
+        return ""
+    seconds = int((timezone.now() - value).total_seconds())
+    if seconds < 60:
+        return str(_("just now"))
+    if seconds < 3600:
+        n = seconds // 60
+        return ngettext("%(num)d minute ago", "%(num)d minutes ago", n) % {"num": n}
+    if seconds < 86400:
+        n = seconds // 3600
+        return ngettext("%(num)d hour ago", "%(num)d hours ago", n) % {"num": n}
+    if seconds < 7 * 86400:
+        n = seconds // 86400
+        return ngettext("%(num)d day ago", "%(num)d days ago", n) % {"num": n}
+    return date_format(timezone.localtime(value), "d/m/Y")
