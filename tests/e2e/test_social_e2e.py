@@ -1,8 +1,8 @@
-"""The social network's "done when", in a real browser through the pages alone.
+"""The social network's "done when", in a real browser through the pages, then from Mastodon.py.
 
 A citizen registers, follows an official page, sees its post in the home feed, comments on it,
 gets a live notification when someone mentions them, and finds the post by searching without
-diacritics.
+diacritics; then the same account is used from Mastodon.py.
 """
 
 from __future__ import annotations
@@ -98,3 +98,17 @@ def test_citizen_follows_a_page_comments_is_mentioned_and_searches(
     # 6. Search without diacritics finds the page's post.
     page.goto("/social/search/?q=ho+tro+bao+hiem+y+te")
     expect(page.get_by_text("hỗ trợ 100% mức đóng", exact=False).first).to_be_visible()
+
+    # 7. The same account works from a Mastodon client (Mastodon.py, authorization-code flow).
+    from vcnet.social.tests.conftest_api import mastodon_for
+
+    app = mastodon_for(live_server.url, lan)
+    me = app.account_verify_credentials()
+    assert me.acct == handle and me.display_name == "Vũ Thị Lan"
+    policy = next(s for s in app.timeline_home() if "hỗ trợ 100% mức đóng" in s.content)
+    assert policy.account.acct == "btg_nghean" and policy.account["vcnet"]["verified"] is True
+    replies = app.status_context(policy.id).descendants
+    assert any("rất thiết thực" in s.content for s in replies)
+    assert "mention" in {n.type for n in app.notifications()}
+    found = app.search_v2("ho tro bao hiem y te", result_type="statuses")
+    assert policy.id in [s.id for s in found.statuses]

@@ -11,7 +11,7 @@ from collections.abc import Iterable
 
 from django.db.models import Q, QuerySet
 
-from vcnet.accounts.models import User
+from vcnet.accounts.models import Membership, User
 from vcnet.social.access import visible_posts_q
 from vcnet.social.models import Actor, ActorKind, Follow, Group, Post, PostHashtag, Visibility
 
@@ -44,6 +44,20 @@ def home_base_q(*, posters: Iterable[int], authors: Iterable[int]) -> Q:
     )
 
 
+def home_visible_q(user: User) -> Q:
+    """Visibility narrowed to the home feed, as literal ids: cheap for the planner.
+
+    Every poster is the reader or someone the reader follows, and group posts are left out, so
+    public and followers-only posts are visible and unit posts need the reader's units. The one
+    case this admits too much (a followers-only reply deep in a thread whose top post's author
+    the reader does not follow) is dropped by `posts_hydrate`, which applies the full rule.
+    """
+    units = list(Membership.objects.filter(user_id=user.pk).values_list("unit_id", flat=True))
+    return Q(visibility__in=(Visibility.PUBLIC, Visibility.FOLLOWERS)) | Q(
+        visibility=Visibility.UNIT, unit_id__in=units
+    )
+
+
 def home_ids(
     user: User,
     *,
@@ -59,7 +73,7 @@ def home_ids(
     if not posters:
         return []
     qs = Post.objects.filter(home_base_q(posters=posters, authors=authors))
-    qs = qs.filter(visible_posts_q(user))
+    qs = qs.filter(home_visible_q(user))
     if hidden:
         qs = qs.exclude(author_id__in=hidden).exclude(reblog_of__author_id__in=hidden)
     qs = cursor_filter(qs, max_id=max_id, since_id=since_id, min_id=min_id)
