@@ -339,6 +339,8 @@ SESSION_COOKIE_HTTPONLY = True
 SESSION_COOKIE_AGE = env.integer("SESSION_COOKIE_AGE", 60 * 60 * 12, minimum=60)
 # Lax (Django's default) still sends the session to the stream's own port: same-site ignores ports.
 SESSION_COOKIE_SAMESITE = "Lax"
+# Tests close browser pages at once: a short keep-alive lets the stream notice and end.
+NOTIFICATIONS_HEARTBEAT_SECONDS = 1.0 if TESTING else 15.0
 # The live notification stream's public URL when `vcnet serve` runs it on an ASGI port of its own
 # ("" = same origin, /notifications/stream/), and the web origin it answers CORS for.
 NOTIFICATIONS_STREAM_URL = env.string("NOTIFICATIONS_STREAM_URL")

@@ -92,14 +92,16 @@ def live_events(user_id: int) -> Iterator[bytes]:
         except Exception as exc:
             log.warning("No Redis for live notifications, polling instead: %s", exc)
             pubsub = None
+    # A keep-alive is also how a WSGI server learns that the page went away (the write fails).
+    beat = float(getattr(settings, "NOTIFICATIONS_HEARTBEAT_SECONDS", HEARTBEAT_SECONDS))
     last_beat = time.monotonic()
     try:
         while (now := time.monotonic()) < deadline:
-            wait = min(poll if pubsub is None else HEARTBEAT_SECONDS, deadline - now)
+            wait = min(poll if pubsub is None else beat, deadline - now)
             if pubsub is not None:
                 message = pubsub.get_message(timeout=max(wait, 0.01))
                 if message is None:
-                    if time.monotonic() - last_beat >= HEARTBEAT_SECONDS:
+                    if time.monotonic() - last_beat >= beat:
                         last_beat = time.monotonic()
                         yield b": keep-alive\n\n"
                     continue
@@ -110,7 +112,7 @@ def live_events(user_id: int) -> Iterator[bytes]:
                 state = fresh
                 last_beat = time.monotonic()
                 yield _event(state)
-            elif time.monotonic() - last_beat >= HEARTBEAT_SECONDS:
+            elif time.monotonic() - last_beat >= beat:
                 last_beat = time.monotonic()
                 yield b": keep-alive\n\n"
     finally:
