@@ -50,6 +50,11 @@ def _own_actor_ids(user: User) -> set[int]:
     return set(own.union(pages))
 
 
+def own_actor_ids(user: User) -> set[int]:
+    """The person's actor and the pages they may post as."""
+    return _own_actor_ids(user)
+
+
 def _mine_q(user: User, field: str) -> Q:
     """`field` (an actor id) is the person's own actor or a page they post as, lazily.
 

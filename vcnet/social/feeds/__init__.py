@@ -92,8 +92,12 @@ def _fill(
     min_id: int | None,
     limit: int,
     keep: Callable[[Post], bool],
+    visibility_checked: bool = False,
 ) -> FeedPage:
-    """Load pages of candidate ids from `source`, keeping those the viewer may and wants to see."""
+    """Load pages of candidate ids from `source`, keeping those the viewer may and wants to see.
+
+    `visibility_checked`: `source` already applies the full visibility rule (see `posts_hydrate`).
+    """
     from vcnet.social.selectors.posts import posts_hydrate
 
     limit = _limit(limit)
@@ -106,7 +110,8 @@ def _fill(
         ids = source(dict(cursor), wanted)
         exhausted = len(ids) < wanted
         if ids:
-            shown.extend(p for p in posts_hydrate(user, ids) if keep(p))
+            loaded = posts_hydrate(user, ids, visibility_checked=visibility_checked)
+            shown.extend(p for p in loaded if keep(p))
             cursor["min_id" if ascending else "max_id"] = ids[-1]
         if exhausted or len(shown) >= limit:
             break
@@ -196,6 +201,7 @@ def feed_home(
     authors = following | {actor.id}
     keep = _keeper(actor, hidden=hidden)
     source: Source
+    checked = False
     if rfeed.enabled():
         source = _redis_home_source(user, actor, following=following, hidden=hidden)
         filters = keep
@@ -211,8 +217,17 @@ def feed_home(
                 user, posters=authors, authors=authors, hidden=hidden, limit=n, **cursor
             )
 
+        checked = True  # home_ids applies the exact rule (db.home_visible_q)
+
     return _fill(
-        user, source, max_id=max_id, since_id=since_id, min_id=min_id, limit=limit, keep=keep
+        user,
+        source,
+        max_id=max_id,
+        since_id=since_id,
+        min_id=min_id,
+        limit=limit,
+        keep=keep,
+        visibility_checked=checked,
     )
 
 

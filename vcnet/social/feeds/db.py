@@ -44,17 +44,24 @@ def home_base_q(*, posters: Iterable[int], authors: Iterable[int]) -> Q:
     )
 
 
-def home_visible_q(user: User) -> Q:
-    """Visibility narrowed to the home feed, as literal ids: cheap for the planner.
+def home_visible_q(user: User, *, authors: Iterable[int]) -> Q:
+    """`visible_posts_q` for the home feed's candidates, with literal ids: cheap for the planner.
 
-    Every poster is the reader or someone the reader follows, and group posts are left out, so
-    public and followers-only posts are visible and unit posts need the reader's units. The one
-    case this admits too much (a followers-only reply deep in a thread whose top post's author
-    the reader does not follow) is dropped by `posts_hydrate`, which applies the full rule.
+    Exact for posts outside groups by `authors` (the reader and whom they follow): the reader's
+    own posts and pages; public posts; followers-only top-level posts (their author is followed)
+    and comments under a top post by someone followed or by the reader; unit posts of the
+    reader's units. Blocks are the caller's `hidden` authors.
     """
+    from vcnet.social.access import own_actor_ids
+
+    own = own_actor_ids(user)
     units = list(Membership.objects.filter(user_id=user.pk).values_list("unit_id", flat=True))
-    return Q(visibility__in=(Visibility.PUBLIC, Visibility.FOLLOWERS)) | Q(
-        visibility=Visibility.UNIT, unit_id__in=units
+    return (
+        Q(author_id__in=own)
+        | Q(visibility=Visibility.PUBLIC)
+        | Q(visibility=Visibility.FOLLOWERS, thread_root__isnull=True)
+        | Q(visibility=Visibility.FOLLOWERS, thread_root__author_id__in={*authors, *own})
+        | Q(visibility=Visibility.UNIT, unit_id__in=units)
     )
 
 
@@ -73,7 +80,7 @@ def home_ids(
     if not posters:
         return []
     qs = Post.objects.filter(home_base_q(posters=posters, authors=authors))
-    qs = qs.filter(home_visible_q(user))
+    qs = qs.filter(home_visible_q(user, authors=authors))
     if hidden:
         qs = qs.exclude(author_id__in=hidden).exclude(reblog_of__author_id__in=hidden)
     qs = cursor_filter(qs, max_id=max_id, since_id=since_id, min_id=min_id)

@@ -32,12 +32,22 @@ def _loaded(queryset: QuerySet[Post]) -> QuerySet[Post]:
     )
 
 
-def posts_hydrate(user: User | None, ids: list[int]) -> list[Post]:
-    """The posts with these ids that `user` may see, in the given order, fully loaded."""
+def posts_hydrate(
+    user: User | None, ids: list[int], *, visibility_checked: bool = False
+) -> list[Post]:
+    """The posts with these ids that `user` may see, in the given order, fully loaded.
+
+    `visibility_checked`: the caller selected `ids` with a rule at least as strict as
+    `visible_posts_q` (the home feed's `home_visible_q`), so it is not applied again; the posts
+    they share or quote are still checked.
+    """
     wanted = list(dict.fromkeys(int(i) for i in ids))
     if not wanted:
         return []
-    found = {p.pk: p for p in _loaded(Post.objects.filter(visible_posts_q(user), pk__in=wanted))}
+    rows = Post.objects.filter(pk__in=wanted)
+    if not visibility_checked:
+        rows = rows.filter(visible_posts_q(user))
+    found = {p.pk: p for p in _loaded(rows)}
     inner = {p.reblog_of_id for p in found.values() if p.reblog_of_id}
     inner |= {p.quote_of_id for p in found.values() if p.quote_of_id}
     visible_inner: set[int] = set()

@@ -286,3 +286,60 @@ def test_actor_touch_ignores_anonymous_and_people_without_profile(client: Any, d
     assert not Actor.objects.filter(user=newcomer).exists()
     actor = actor_for_user(newcomer)  # joining the network counts as being active
     assert actor.last_active_at is not None
+
+
+def test_home_feed_equals_the_full_visibility_rule(world: World, province: Unit) -> None:
+    """The home query's own visibility rule (literal ids, no re-check) shows exactly what
+    `visible_posts_q` allows among the home feed's candidates, case by case."""
+    from vcnet.social.access import visible_posts_q
+    from vcnet.social.feeds.db import home_base_q
+    from vcnet.social.models import Post
+
+    w = world
+    other_unit = MembershipFactory(user=w.hoa).unit
+    MembershipFactory(user=w.lan, unit=province)
+    top_public = post(w.minh_actor, "Bài công khai của Minh")
+    top_hoa_followers = post(w.hoa_actor, "Chỉ người theo dõi Hoa", visibility=Visibility.FOLLOWERS)
+    top_minh_followers = post(
+        w.minh_actor, "Chỉ người theo dõi Minh", visibility=Visibility.FOLLOWERS
+    )
+    post(w.minh_actor, "Đơn vị của Lan", visibility=Visibility.UNIT, unit=province)
+    post(w.minh_actor, "Đơn vị khác", visibility=Visibility.UNIT, unit=other_unit)
+    post(w.page, "Trang đăng công khai")
+    # Minh comments under Hoa's followers-only post (Lan does not follow Hoa) and under his own.
+    under_hoa = post(
+        w.minh_actor,
+        "Bình luận dưới bài của Hoa",
+        visibility=Visibility.FOLLOWERS,
+        in_reply_to=top_hoa_followers,
+    )
+    # ... and answers his own comment there: a reply to someone Lan follows, in a thread whose
+    # top post only Hoa's followers may read.
+    post(
+        w.minh_actor,
+        "Minh tự trả lời dưới bài của Hoa",
+        visibility=Visibility.FOLLOWERS,
+        in_reply_to=under_hoa,
+    )
+    post(
+        w.minh_actor,
+        "Bình luận dưới bài của Minh",
+        visibility=Visibility.FOLLOWERS,
+        in_reply_to=top_minh_followers,
+    )
+    post(w.minh_actor, "Trả lời bài công khai", in_reply_to=top_public)
+    post(w.lan_actor, "Lan viết cho người theo dõi", visibility=Visibility.FOLLOWERS)
+
+    authors = {w.lan_actor.pk, w.minh_actor.pk, w.page.pk}
+    expected = list(
+        Post.objects.filter(home_base_q(posters=authors, authors=authors))
+        .filter(visible_posts_q(w.lan))
+        .order_by("-id")
+        .values_list("id", flat=True)
+    )
+    shown = walk(lambda **kw: feeds.feed_home(w.lan, **kw), limit=3)
+    assert shown == expected
+    texts = set(Post.objects.filter(id__in=shown).values_list("text", flat=True))
+    assert not {"Bình luận dưới bài của Hoa", "Minh tự trả lời dưới bài của Hoa"} & texts
+    assert "Đơn vị khác" not in texts
+    assert {"Bình luận dưới bài của Minh", "Đơn vị của Lan", "Lan viết cho người theo dõi"} <= texts
