@@ -60,6 +60,12 @@ class ComposeForm(forms.Form):
         label=_("Who can reply"), choices=ReplyPolicy.choices, initial=ReplyPolicy.EVERYONE
     )
     as_actor = forms.TypedChoiceField(label=_("Post as"), coerce=int, required=False, choices=())
+    publish_at = forms.DateTimeField(
+        label=_("Publish later (pages)"),
+        required=False,
+        input_formats=["%Y-%m-%dT%H:%M"],
+        widget=forms.DateTimeInput(attrs={"type": "datetime-local"}, format="%Y-%m-%dT%H:%M"),
+    )
     unit = forms.TypedChoiceField(label=_("Unit"), coerce=int, required=False, choices=())
     group_id = forms.IntegerField(required=False, widget=forms.HiddenInput)
     poll_options = forms.CharField(
@@ -94,6 +100,7 @@ class ComposeForm(forms.Form):
         ]
         if not pages:
             self.fields["as_actor"].widget = forms.HiddenInput()
+            self.fields["publish_at"].widget = forms.HiddenInput()
         if not units:
             self.fields["unit"].widget = forms.HiddenInput()
 

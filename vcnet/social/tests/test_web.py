@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import datetime as dt
 from typing import Any, cast
 
 import pytest
@@ -9,6 +10,7 @@ from django.conf import settings
 from django.db import connection
 from django.test import Client
 from django.test.utils import CaptureQueriesContext
+from django.utils import timezone
 
 from vcnet.accounts.models import Unit, User
 from vcnet.accounts.tests.factories import UserFactory
@@ -361,3 +363,34 @@ def test_infinite_scroll_sentinel(an: User, clerk: User, page: Actor) -> None:
     )
     text = more.content.decode()
     assert "Bài số 1" in text and "<html" not in text
+
+
+def test_a_page_editor_schedules_a_post_that_the_clock_publishes(
+    an: User, clerk: User, page: Actor
+) -> None:
+    from vcnet.social.models import ScheduledPost
+    from vcnet.social.services.posts import scheduled_posts_publish_due
+
+    when = timezone.localtime() + dt.timedelta(hours=2)
+    form = {"text": "Lịch tiếp công dân tháng 12 #TiếpDân", "visibility": "public",
+            "reply_policy": "everyone", "poll_expires_in": 86400, "as_actor": page.pk,
+            "publish_at": when.strftime("%Y-%m-%dT%H:%M"), "next": "/social/"}  # fmt: skip
+    editor = signed_in(clerk)
+    assert 'type="datetime-local"' in editor.get("/social/").content.decode()
+    response = editor.post("/social/compose/", form, follow=True)
+    assert "will be published at" in response.content.decode()
+    scheduled = ScheduledPost.objects.get(author=page)
+    assert not Post.objects.filter(author=page, text__contains="tiếp công dân").exists()
+
+    # Not before its time; then the clock's task publishes it as the page.
+    assert scheduled_posts_publish_due(now=timezone.now()) == 0
+    assert scheduled_posts_publish_due(now=scheduled.publish_at + dt.timedelta(minutes=1)) == 1
+    published = Post.objects.get(author=page, text__contains="tiếp công dân")
+    assert published.created_by == clerk
+
+    # Someone who runs no page cannot schedule: a clear message, nothing kept.
+    citizen = signed_in(an)
+    response = citizen.post("/social/compose/", {**form, "as_actor": ""})
+    assert "Only a page&#x27;s posts can be scheduled" in response.content.decode()
+    assert ScheduledPost.objects.count() == 1
+    assert not Post.objects.filter(author__user=an).exists()

@@ -9,6 +9,8 @@ from django.contrib.auth.decorators import login_required
 from django.http import HttpRequest, HttpResponse, HttpResponseRedirect
 from django.shortcuts import redirect, render
 from django.urls import reverse
+from django.utils import timezone
+from django.utils.formats import date_format
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_http_methods, require_POST
 
@@ -16,7 +18,7 @@ from vcnet.accounts.models import Unit, User
 from vcnet.core.errors import DomainError, NotFound
 from vcnet.social import access
 from vcnet.social.forms import ComposeForm, EditForm, ReplyForm
-from vcnet.social.models import Post, Visibility
+from vcnet.social.models import Post, ScheduledPost, Visibility
 from vcnet.social.selectors import posts as post_selectors
 from vcnet.social.services import (
     actors as actor_services,
@@ -40,8 +42,8 @@ def _refuse(form: ComposeForm | ReplyForm | EditForm, exc: DomainError) -> None:
     form.add_error(None, str(exc.message))
 
 
-def _create_from_form(request: HttpRequest, user: User, form: ComposeForm) -> Post:
-    """Upload the images, then create the post the form describes."""
+def _create_from_form(request: HttpRequest, user: User, form: ComposeForm) -> Post | ScheduledPost:
+    """Upload the images, then create the post the form describes (or schedule a page's post)."""
     data = form.cleaned_data
     group = access.group_for_user(user, data["group_id"]) if data.get("group_id") else None
     unit = None
@@ -56,6 +58,8 @@ def _create_from_form(request: HttpRequest, user: User, form: ComposeForm) -> Po
         )
         if as_actor is None:
             raise NotFound(_("This page does not exist."))
+    if data.get("publish_at") and as_actor is None:
+        raise DomainError(_("Only a page's posts can be scheduled: choose the page to post as."))
     media_ids = [
         media_services.media_upload(
             user=user, file=image, description=data.get("image_description") or ""
@@ -72,6 +76,19 @@ def _create_from_form(request: HttpRequest, user: User, form: ComposeForm) -> Po
         if options
         else None
     )
+    if data.get("publish_at") and as_actor is not None:
+        return post_services.scheduled_post_create(
+            user=user,
+            page=as_actor,
+            publish_at=data["publish_at"],
+            text=data["text"],
+            visibility=data["visibility"],
+            content_warning=data["content_warning"],
+            sensitive=data["sensitive"],
+            reply_policy=data["reply_policy"],
+            media_ids=media_ids,
+            poll=poll,
+        )
     return post_services.post_create(
         user=user,
         text=data["text"],
@@ -97,9 +114,20 @@ def compose(request: HttpRequest) -> HttpResponse:
     post = None
     if form.is_valid():
         try:
-            post = _create_from_form(request, user, form)
+            made = _create_from_form(request, user, form)
         except DomainError as exc:
             _refuse(form, exc)
+        else:
+            if isinstance(made, ScheduledPost):
+                when = date_format(timezone.localtime(made.publish_at), "DATETIME_FORMAT")
+                messages.success(
+                    request, _("The page's post will be published at %(time)s.") % {"time": when}
+                )
+                target = web.next_url(request, reverse("social:home"))
+                if web.is_htmx(request):
+                    return HttpResponse(status=204, headers={"HX-Redirect": target})
+                return redirect(target)
+            post = made
     action_url = reverse("social:compose")
     if web.is_htmx(request):
         context = {"form": form, "action_url": action_url, "next": web.next_url(request, "")}
