@@ -16,3 +16,11 @@ def validate_file(document_file_id: int) -> dict[str, object]:
         return {"verdict": None}
     report = report_for_file(stored, refresh=True)
     return {"report": report.pk, "verdict": report.verdict}
+
+
+@task(queue_name="default")
+def signature_requests_expire() -> int:
+    """Expire the two-step signing requests nobody completed in time (run hourly by the clock)."""
+    from vcnet.signing.requests import signature_requests_expire as expire
+
+    return expire()

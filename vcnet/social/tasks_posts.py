@@ -1,4 +1,4 @@
-"""Background work of posts: publishing the scheduled posts of official pages."""
+"""Background work of posts: publishing pages' scheduled posts, clearing unused uploads."""
 
 from __future__ import annotations
 
@@ -11,3 +11,11 @@ def publish_scheduled_posts() -> int:
     from vcnet.social.services.posts import scheduled_posts_publish_due
 
     return scheduled_posts_publish_due()
+
+
+@task(queue_name="default")
+def purge_unattached_media() -> int:
+    """Delete images uploaded more than a day ago that no post used (run daily by the clock)."""
+    from vcnet.social.services.media import media_purge_unattached
+
+    return media_purge_unattached()

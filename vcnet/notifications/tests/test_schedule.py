@@ -94,3 +94,16 @@ def test_clock_command_registers_the_digest(registry: None) -> None:
     call_command("clock", "--once", stdout=out)
     assert "notifications.digest" in out.getvalue()
     assert PeriodicRun.objects.filter(name="notifications.digest").exists()
+
+
+@pytest.mark.django_db
+def test_the_projects_periodic_tasks_are_registered_and_run(registry: None) -> None:
+    names = schedule.periodic_register_defaults()
+    assert set(names) == {
+        "social.publish_scheduled_posts",
+        "notifications.digest",
+        "signing.requests_expire",
+        "social.purge_media",
+    }
+    for entry in schedule.periodic_tasks().values():
+        assert entry.task.enqueue().return_value == 0  # nothing is due in an empty database
