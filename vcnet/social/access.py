@@ -15,7 +15,7 @@ from django.db.models import Q, QuerySet
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
-from vcnet.accounts.models import Membership, User
+from vcnet.accounts.models import Membership, Role, User
 from vcnet.core.errors import NotFound
 from vcnet.social.models import (
     Actor,
@@ -157,13 +157,21 @@ def can_post_in_group(user: User | None, group: Group) -> bool:
     )
 
 
+def moderated_groups_q(user: User) -> Q:
+    """A filter on Group: the groups `user` moderates (moderator or owner; a unit group's unit
+    administrators too). The one rule for moderation rights, in pages, services and buttons."""
+    roles = GroupMembership.objects.filter(
+        user_id=user.pk, state=MemberState.ACTIVE, role__in=MODERATOR_ROLES
+    ).values("group_id")
+    admin_units = Membership.objects.filter(user_id=user.pk, role=Role.UNIT_ADMIN).values("unit_id")
+    return Q(pk__in=roles) | Q(kind=GroupKind.UNIT, unit_id__in=admin_units)
+
+
 def is_group_moderator(user: User | None, group_id: int) -> bool:
-    """Whether `user` moderates the group (moderator or owner, active)."""
+    """Whether `user` moderates the group (see `moderated_groups_q`)."""
     if not _signed_in(user):
         return False
-    return GroupMembership.objects.filter(
-        group_id=group_id, user_id=user.pk, state=MemberState.ACTIVE, role__in=MODERATOR_ROLES
-    ).exists()
+    return Group.objects.filter(moderated_groups_q(user), pk=group_id).exists()
 
 
 def can_edit_post(user: User | None, post: Post) -> bool:
@@ -263,12 +271,16 @@ def viewer_state(user: User | None, posts: list[Post]) -> dict[int, PostViewerSt
     postable: set[int] = set()
     moderated: set[int] = set()
     if group_ids:
-        for group_id, role in GroupMembership.objects.filter(
-            user_id=user.pk, group_id__in=group_ids, state=MemberState.ACTIVE
-        ).values_list("group_id", "role"):
-            postable.add(group_id)
-            if role in MODERATOR_ROLES:
-                moderated.add(group_id)
+        postable = set(
+            GroupMembership.objects.filter(
+                user_id=user.pk, group_id__in=group_ids, state=MemberState.ACTIVE
+            ).values_list("group_id", flat=True)
+        )
+        moderated = set(
+            Group.objects.filter(moderated_groups_q(user), pk__in=group_ids).values_list(
+                "pk", flat=True
+            )
+        )
         postable |= set(
             Group.objects.filter(
                 pk__in=group_ids, kind=GroupKind.UNIT, unit_id__in=_unit_ids(user)

@@ -16,14 +16,13 @@ from vcnet.core.audit import audit_write
 from vcnet.core.errors import Conflict, DomainError, NotFound, PermissionDeniedError
 from vcnet.core.text import fold, nfc
 from vcnet.notifications.services import notify_on_commit
-from vcnet.social import kinds
+from vcnet.social import access, kinds
 from vcnet.social.models import Group, GroupKind, GroupMembership, GroupRole, MemberState, Post
 
 if TYPE_CHECKING:
     from django.http import HttpRequest
 
 _SLUG_OK = re.compile(r"^[a-z0-9](?:[a-z0-9-]{1,58}[a-z0-9])$")
-MODERATING_ROLES = (GroupRole.MODERATOR, GroupRole.OWNER)
 
 
 def _signed_in(user: User | None) -> bool:
@@ -44,18 +43,14 @@ def _membership(user: User, group: Group) -> GroupMembership | None:
 
 def is_group_member(user: User | None, group: Group) -> bool:
     """Whether the person is a member: an active row, or (unit group) any role in its unit."""
-    if user is None or not user.is_authenticated:
-        return False
-    if group.kind == GroupKind.UNIT and group.unit_id in _unit_ids(user):
-        return True
-    return GroupMembership.objects.filter(group=group, user=user, state=MemberState.ACTIVE).exists()
+    return access.can_post_in_group(user, group)
 
 
 def group_moderators(group: Group) -> set[int]:
     """User ids of the group's owners and moderators (and, for a unit group, its unit admins)."""
     ids = set(
         GroupMembership.objects.filter(
-            group=group, state=MemberState.ACTIVE, role__in=MODERATING_ROLES
+            group=group, state=MemberState.ACTIVE, role__in=access.MODERATOR_ROLES
         ).values_list("user_id", flat=True)
     )
     if group.kind == GroupKind.UNIT and group.unit_id is not None:
@@ -68,10 +63,8 @@ def group_moderators(group: Group) -> set[int]:
 
 
 def is_group_moderator(user: User | None, group: Group) -> bool:
-    """Whether the person moderates this group (exactly this one)."""
-    if user is None or not user.is_authenticated:
-        return False
-    return user.pk in group_moderators(group)
+    """Whether the person moderates this group (exactly this one): `access.moderated_groups_q`."""
+    return access.is_group_moderator(user, group.pk)
 
 
 def is_group_owner(user: User | None, group: Group) -> bool:

@@ -261,3 +261,27 @@ def test_group_page_offers_compose_to_members_only(
     login(client, citizen)
     page = client.get(reverse("social:group", args=[group.slug])).content.decode()
     assert f'value="{group.pk}"' in page and 'name="group_id"' in page
+
+
+def test_a_unit_admin_moderates_the_unit_group_everywhere(
+    unit_admin: User, official: User, outsider: User, province: Unit
+) -> None:
+    """One rule for moderation: what lets a unit admin pin in the unit group also lets them
+    delete there, and shows them the delete button; an official of the unit gets neither."""
+    from vcnet.core.errors import NotFound
+    from vcnet.social.access import can_delete_post, viewer_state
+    from vcnet.social.models import Post
+    from vcnet.social.services.posts import post_delete
+
+    group = make_group(unit_admin, "noi-bo-nghe-an", GroupKind.UNIT, unit=province)
+    post = group_post(official, group, "Đề xuất lịch trực Tết của phòng.")
+    assert group_services.is_group_moderator(unit_admin, group)
+    assert not group_services.is_group_moderator(official, group)
+    assert can_delete_post(unit_admin, post)
+    assert viewer_state(unit_admin, [post])[post.pk].can_delete
+    colleague = group_post(unit_admin, group, "Nhắc lịch họp.")
+    assert not viewer_state(official, [colleague])[colleague.pk].can_delete
+    with pytest.raises(NotFound):
+        post_delete(user=outsider, post_id=post.pk)
+    post_delete(user=unit_admin, post_id=post.pk)
+    assert not Post.objects.filter(pk=post.pk).exists()
