@@ -110,6 +110,7 @@ ROUTERS: list[tuple[str, str]] = [
     ("vcnet.signing.api", "/signatures"),
     ("vcnet.digitize.api", "/digitize"),
     ("vcnet.social.api", ""),
+    ("vcnet.moderation.api", "/moderation"),
 ]
 
 

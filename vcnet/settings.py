@@ -32,6 +32,7 @@ INSTALLED_APPS = [
     "vcnet.signing",
     "vcnet.digitize",
     "vcnet.social",
+    "vcnet.moderation",
     "django.contrib.admin",
     "django.contrib.auth",
     "django.contrib.contenttypes",

@@ -31,6 +31,7 @@ from vcnet.social.models import (
     Mute,
     PageRole,
     Post,
+    PostState,
     Reaction,
     ReplyPolicy,
     Visibility,
@@ -74,19 +75,20 @@ def group_readable_q(viewer: User | None) -> Q:
     """A filter on Group: public groups; private ones the viewer is in; unit groups of their units."""
     q = Q(kind=GroupKind.PUBLIC)
     if not _signed_in(viewer):
-        return q
+        return q & Q(removed_at__isnull=True)
     active = GroupMembership.objects.filter(user_id=viewer.pk, state=MemberState.ACTIVE)
     q |= Q(kind=GroupKind.PRIVATE, pk__in=active.values("group_id"))
     q |= Q(kind=GroupKind.UNIT, unit_id__in=_unit_ids(viewer))
-    return q
+    return q & Q(removed_at__isnull=True)  # a group removed by moderators is gone for everyone
 
 
 def visible_posts_q(viewer: User | None) -> Q:
     """A filter on Post for the posts `viewer` (None or anonymous: nobody signed in) may see."""
     readable_groups = Group.objects.filter(group_readable_q(viewer)).values("pk")
     in_readable_place = Q(group__isnull=True) | Q(group_id__in=readable_groups)
+    out = Q(state=PostState.PUBLISHED)  # held and removed posts: their author alone
     if not _signed_in(viewer):
-        return Q(visibility__in=(Visibility.PUBLIC, Visibility.GROUP)) & in_readable_place
+        return out & Q(visibility__in=(Visibility.PUBLIC, Visibility.GROUP)) & in_readable_place
     followed = Follow.objects.filter(follower__user_id=viewer.pk).values("target_id")
     shown = (
         Q(visibility=Visibility.PUBLIC)
@@ -97,7 +99,7 @@ def visible_posts_q(viewer: User | None) -> Q:
     blocked = Block.objects.filter(actor__user_id=viewer.pk).values("target_id")
     blocking = Block.objects.filter(target__user_id=viewer.pk).values("actor_id")
     return (
-        (_mine_q(viewer, "author_id") | (shown & in_readable_place))
+        (_mine_q(viewer, "author_id") | (out & shown & in_readable_place))
         & ~Q(author_id__in=blocked)
         & ~Q(author_id__in=blocking)
     )

@@ -13,7 +13,16 @@ from django.db.models import Q, QuerySet
 
 from vcnet.accounts.models import Membership, User
 from vcnet.social.access import visible_posts_q
-from vcnet.social.models import Actor, ActorKind, Follow, Group, Post, PostHashtag, Visibility
+from vcnet.social.models import (
+    Actor,
+    ActorKind,
+    Follow,
+    Group,
+    Post,
+    PostHashtag,
+    PostState,
+    Visibility,
+)
 
 
 def cursor_filter(
@@ -56,9 +65,8 @@ def home_visible_q(user: User, *, authors: Iterable[int]) -> Q:
 
     own = own_actor_ids(user)
     units = list(Membership.objects.filter(user_id=user.pk).values_list("unit_id", flat=True))
-    return (
-        Q(author_id__in=own)
-        | Q(visibility=Visibility.PUBLIC)
+    return Q(author_id__in=own) | Q(state=PostState.PUBLISHED) & (
+        Q(visibility=Visibility.PUBLIC)
         | Q(visibility=Visibility.FOLLOWERS, thread_root__isnull=True)
         | Q(visibility=Visibility.FOLLOWERS, thread_root__author_id__in={*authors, *own})
         | Q(visibility=Visibility.UNIT, unit_id__in=units)

@@ -65,6 +65,11 @@ class Actor(models.Model):
     last_active_at = models.DateTimeField(null=True, blank=True, db_index=True)
     # fold(handle + display name), for diacritic-free lookups and @mention completion.
     search_text = models.CharField(max_length=200, editable=False, default="")
+    # Sanctions, set by the moderation app through `social.services.moderation`:
+    suspended_until = models.DateTimeField(_("suspended until"), null=True, blank=True)
+    banned_at = models.DateTimeField(_("banned at"), null=True, blank=True)
+    sanction_reason = models.CharField(_("reason"), max_length=500, blank=True)
+    labels = models.JSONField(_("labels"), default=list, blank=True)
 
     class Meta:
         verbose_name = _("profile")

@@ -49,6 +49,11 @@ class Group(models.Model):
     members_count = models.PositiveIntegerField(default=0)
     posts_count = models.PositiveIntegerField(default=0)
     search_text = models.CharField(max_length=300, editable=False, default="")
+    # Set by the moderation app through `social.services.moderation`: a removed group is gone
+    # for everyone but its moderators' own view through the moderation queue.
+    removed_at = models.DateTimeField(_("removed at"), null=True, blank=True)
+    removed_reason = models.CharField(_("reason"), max_length=500, blank=True)
+    labels = models.JSONField(_("labels"), default=list, blank=True)
 
     class Meta:
         verbose_name = _("group")

@@ -39,6 +39,17 @@ class ReactionKind(models.TextChoices):
     ANGRY = "angry", pgettext_lazy("reaction", "Angry")
 
 
+class PostState(models.TextChoices):
+    """Whether a post is out: published, held for a moderator's approval, or removed by one.
+
+    Only its author (and moderators, through the moderation app) see a held or removed post.
+    """
+
+    PUBLISHED = "published", _("Published")
+    HELD = "held", _("Waiting for review")
+    REMOVED = "removed", _("Removed by moderators")
+
+
 class Post(models.Model):
     """A post, a comment on one (`in_reply_to`), or a share of one (`reblog_of`, or `quote_of`).
 
@@ -92,6 +103,17 @@ class Post(models.Model):
     reblogs_count = models.PositiveIntegerField(default=0)
     reactions_count = models.PositiveIntegerField(default=0)
     reaction_counts = models.JSONField(default=dict, blank=True)  # {"like": 3, "love": 1}
+    # Set by the moderation app through `social.services.moderation` (never by hand):
+    state = models.CharField(
+        _("state"), max_length=10, choices=PostState.choices, default=PostState.PUBLISHED
+    )
+    state_reason = models.CharField(_("reason"), max_length=500, blank=True)
+    reach_limited = models.BooleanField(_("reach limited"), default=False)  # not in public feeds
+    warning = models.CharField(_("moderator's warning"), max_length=300, blank=True)
+    # [{"kind": "label"|"clarification", "text": str, "url": str, "verdict": str}]
+    labels = models.JSONField(_("labels"), default=list, blank=True)
+    # The context note shown under the post: {"id", "html", "sources": [{"url", "title"}], "url"}
+    context_note = models.JSONField(_("context note"), null=True, blank=True)
 
     class Meta:
         verbose_name = _("post")

@@ -40,6 +40,7 @@ from vcnet.social.models import (
     Post,
     PostEdit,
     PostHashtag,
+    PostState,
     ReplyPolicy,
     ScheduledPost,
     Visibility,
@@ -105,12 +106,42 @@ def _mentioned_actors(text: str) -> list[Actor]:
 
 def _author(user: User, as_actor: Actor | None) -> Actor:
     from vcnet.social.services.actors import actor_for_user, can_post_as
+    from vcnet.social.services.moderation import actor_sanction_check
 
     if as_actor is None:
-        return actor_for_user(user)
+        author = actor_for_user(user)
+        actor_sanction_check(user, author)
+        return author
     if not can_post_as(user, as_actor):
         raise PermissionDeniedError(_("You may not post as this profile."), code="not_your_actor")
+    actor_sanction_check(user)
+    actor_sanction_check(user, as_actor)
     return as_actor
+
+
+def _review(user: User, post: Post, *, created: bool, poll_options: Sequence[str] = ()) -> bool:
+    """Show the post to the moderation reviewers; hold it when one asks (True: held)."""
+    from vcnet.social import hooks
+
+    field = "comment" if post.in_reply_to_id else "post"
+    descriptions = [m.description for m in post.media.all()] if post.pk else []
+    reason = hooks.review(
+        hooks.Submission(
+            user=user,
+            target=post,
+            texts={
+                field: [post.text, post.content_warning],
+                "poll_option": list(poll_options),
+                "media_description": descriptions,
+            },
+            created=created,
+        )
+    )
+    if reason is None:
+        return False
+    post.state, post.state_reason = PostState.HELD, str(reason)[:500]
+    post.save(update_fields=["state", "state_reason"])
+    return True
 
 
 def _unit_allowed(user: User, author: Actor, unit: Unit) -> bool:
@@ -340,6 +371,7 @@ def post_create(
             Post.objects.filter(pk__in=bump).update(replies_count=F("replies_count") + 1)
         elif post.group_id is not None:
             Group.objects.filter(pk=post.group_id).update(posts_count=F("posts_count") + 1)
+        held = _review(user, post, created=True, poll_options=spec.options if spec else ())
         audit_write(
             actor=user,
             action="social.post_create",
@@ -348,9 +380,12 @@ def post_create(
                 "author": author.handle,
                 "visibility": visibility,
                 "reply_to": parent and parent.pk,
+                "held": held,
             },
             request=request,
         )
+        if held:
+            return post  # published (indexed, fanned out, notified) when a moderator approves
         _index_on_commit(post.pk)
         _notify_after_commit(
             post_id=post.pk,
@@ -415,7 +450,14 @@ def post_edit(
         new = [a for a in mentioned if a.pk not in already]
         Mention.objects.filter(post=post).exclude(actor_id__in=[a.pk for a in mentioned]).delete()
         Mention.objects.bulk_create(Mention(post=post, actor=a) for a in new)
-        audit_write(actor=user, action="social.post_edit", obj=post, request=request)
+        held = post.state == PostState.PUBLISHED and _review(user, post, created=False)
+        audit_write(
+            actor=user, action="social.post_edit", obj=post, data={"held": held}, request=request
+        )
+        if held:
+            gone = [(post.pk, post.author_id)]
+            transaction.on_commit(lambda: _retract(gone))
+            return post
         _notify_after_commit(
             post_id=post.pk,
             user=user,

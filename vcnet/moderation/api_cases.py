@@ -1,0 +1,5 @@
+"""Moderation API: cases (filled in by its part)."""
+
+from ninja import Router
+
+router = Router(tags=["moderation"])

@@ -1,0 +1,5 @@
+"""Moderation pages: rules (filled in by its part)."""
+
+from django.urls import URLPattern, URLResolver
+
+urlpatterns: list[URLPattern | URLResolver] = []
