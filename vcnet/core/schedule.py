@@ -59,6 +59,7 @@ DEFAULTS: tuple[tuple[str, str, int, time | None], ...] = (
     ("notifications.digest", "vcnet.notifications.tasks.send_digests", 86400, time(7, 0)),
     ("signing.requests_expire", "vcnet.signing.tasks.signature_requests_expire", 3600, None),
     ("social.purge_media", "vcnet.social.tasks_posts.purge_unattached_media", 86400, time(3, 0)),
+    ("moderation.notes_score", "vcnet.moderation.tasks.notes_score", 3600, None),
 )
 
 

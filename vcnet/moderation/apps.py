@@ -12,6 +12,8 @@ class ModerationConfig(AppConfig):
         from vcnet.notifications.registry import notification_kinds_register
 
         notification_kinds_register(LABELS)
+        from vcnet.moderation import navigation  # noqa: F401  (registers the launcher entry)
+
         try:
             from vcnet.moderation.rules import review
         except ImportError:  # the rules module is being written

@@ -7,6 +7,8 @@ itself is done through `vcnet.social.services.moderation`.
 
 from __future__ import annotations
 
+from typing import Any
+
 from django.conf import settings
 from django.db import models
 from django.db.models import Q
@@ -471,7 +473,7 @@ class Clarification(models.Model):
     document = models.FileField(
         _("source document (PDF)"), upload_to="moderation/clarifications/%Y/%m/", blank=True
     )
-    posts = models.ManyToManyField(
+    posts: models.ManyToManyField[Any, Any] = models.ManyToManyField(
         "social.Post", through="ClarificationPost", related_name="clarifications", blank=True
     )
     created_by = models.ForeignKey(
@@ -503,3 +505,6 @@ class ClarificationPost(models.Model):
         constraints = [
             models.UniqueConstraint(fields=["clarification", "post"], name="clarification_post")
         ]
+
+    def __str__(self) -> str:
+        return f"clarification #{self.clarification_id} → post #{self.post_id}"

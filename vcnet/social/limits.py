@@ -6,6 +6,8 @@
 - Posts (comments included) and follows per hour, tighter during an account's first day:
   `SOCIAL_POSTS_PER_HOUR` / `SOCIAL_NEW_ACCOUNT_POSTS_PER_HOUR`, `SOCIAL_FOLLOWS_PER_HOUR` /
   `SOCIAL_NEW_ACCOUNT_FOLLOWS_PER_HOUR`. `post_create` and `follow_create` call the checks.
+- Links during an account's first day: refused in posts and comments unless
+  `SOCIAL_NEW_ACCOUNT_LINKS` is True (default False); `post_create` calls `check_links`.
 
 The mention cap per post (`SOCIAL_MAX_MENTIONS`) is enforced by `post_create` itself.
 """
@@ -15,19 +17,24 @@ from __future__ import annotations
 import datetime as dt
 import functools
 import hashlib
+import re
 
 from django.conf import settings
 from django.http import HttpRequest
 from django.utils import timezone
+from django.utils.translation import gettext_lazy as _
 from django.utils.translation import ngettext
 
 from vcnet.accounts.models import User
 from vcnet.core.audit import client_ip
+from vcnet.core.errors import DomainError
 from vcnet.core.ratelimit import RateLimited, rate_limit_hit, retry_message
+from vcnet.social.models import Actor, ActorKind
 
 __all__ = [
     "NEW_ACCOUNT_AGE",
     "check_follow",
+    "check_links",
     "check_post",
     "check_request",
     "is_limited_path",
@@ -93,6 +100,44 @@ def check_post(user: User) -> None:
 def check_follow(user: User) -> None:
     """Count one follow by `user`; raise `RateLimited` past the hourly limit."""
     _check_action(user, "follow", "SOCIAL_FOLLOWS_PER_HOUR", "SOCIAL_NEW_ACCOUNT_FOLLOWS_PER_HOUR")
+
+
+# A web address (http:// or https://), "www.", or a bare domain with a common top-level domain;
+# "TP.HCM" or "v.v." are not domains. E-mail addresses are not links.
+_TLDS = (
+    "com|net|org|info|biz|vn|io|co|me|xyz|top|site|online|app|dev|link|click|live|news|shop|"
+    "store|club|tv|cc|ly|gl|to|ru|cn|us|uk|de|fr|jp|kr|in|gov|edu|asia|pro|tk|ml|ga|cf|gq"
+)
+_LINK = re.compile(
+    r"https?://\S"
+    r"|(?<![\w@.-])www\.[\w-]+"
+    rf"|(?<![\w@.-])(?:[a-z0-9](?:[a-z0-9-]*[a-z0-9])?\.)+(?:{_TLDS})(?![\w@-])(?!\.\w)",
+    re.IGNORECASE,
+)
+
+
+def has_link(text: str) -> bool:
+    """Whether `text` holds a web address (a scheme, "www." or a bare domain)."""
+    return _LINK.search(text) is not None
+
+
+def check_links(user: User, text: str, *, author: Actor | None = None) -> None:
+    """Refuse a link in a post or comment during the account's first day (spam protection).
+
+    Staff, and posts made as an official page (whose editors their unit appoints), may link.
+    """
+    if getattr(settings, "SOCIAL_NEW_ACCOUNT_LINKS", False) or not is_new_account(user):
+        return
+    if user.is_staff or (author is not None and author.kind == ActorKind.PAGE):
+        return
+    if has_link(text):
+        raise DomainError(
+            _(
+                "During its first day an account cannot post links. Please remove the link, "
+                "or post it again tomorrow."
+            ),
+            code="new_account_link",
+        )
 
 
 @functools.cache

@@ -319,8 +319,9 @@ def _posts_within(
     until: dt.date | dt.datetime | None,
 ) -> QuerySet[Post]:
     from vcnet.social.access import visible_posts_q
+    from vcnet.social.feeds.db import reach_q
 
-    posts = Post.objects.filter(visible_posts_q(user), reblog_of__isnull=True)
+    posts = Post.objects.filter(visible_posts_q(user), reach_q(user), reblog_of__isnull=True)
     if author_id is not None:
         posts = posts.filter(author_id=author_id)
     if group_id is not None:
@@ -374,7 +375,8 @@ def _search_actors(
 
 def _search_groups(user: User | None, q: str, scopes: list[str], limit: int) -> list[Group]:
     groups = Group.objects.filter(
-        Q(kind__in=[GroupKind.PUBLIC, GroupKind.PRIVATE]) | Q(unit_id__in=_unit_ids(user))
+        Q(kind__in=[GroupKind.PUBLIC, GroupKind.PRIVATE]) | Q(unit_id__in=_unit_ids(user)),
+        removed_at__isnull=True,  # removed by moderators: nobody finds it
     )
     hits = search_query(q, scopes=scopes, types=[GROUP_TYPE], limit=limit, within=_ids(groups))
     found = Group.objects.select_related("unit").in_bulk([int(h.object_id) for h in hits])

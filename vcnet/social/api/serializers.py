@@ -1,7 +1,8 @@
 """Mastodon's JSON entities (docs.joinmastodon.org/entities/) built from VCNET's models.
 
 Ids are strings, times ISO 8601 in UTC. Accounts carry a `vcnet` object (kind, verified,
-unit); statuses one with the VCNET visibility, group, quote and reaction counts. Lists are
+unit); statuses one with the VCNET visibility, group, quote and reaction counts, and what
+moderation did to the post (state, warning, labels, the context note shown). Lists are
 serialized with a fixed number of queries (`StatusContext` loads what a page needs at once).
 """
 
@@ -271,6 +272,31 @@ def _in_reply_to_account(post: Post) -> str | None:
     return str(parent.author_id) if parent is not None else None
 
 
+def _label(item: dict[str, Any]) -> dict[str, Any]:
+    """A moderation label or clarification on a post, as the web page shows it."""
+    return {
+        "kind": item.get("kind", "label"),
+        "text": item.get("text", ""),
+        "url": item.get("url", ""),
+        "verdict": item.get("verdict") or None,
+    }
+
+
+def _context_note(note: dict[str, Any] | None) -> dict[str, Any] | None:
+    """The context note readers rated helpful, shown under the post (None when there is none)."""
+    if not note:
+        return None
+    return {
+        "id": str(note.get("id", "")),
+        "html": note.get("html", ""),
+        "sources": [
+            {"url": s.get("url", ""), "title": s.get("title", "")}
+            for s in note.get("sources") or []
+        ],
+        "url": note.get("url", ""),
+    }
+
+
 def status(ctx: StatusContext, post: Post, *, nested: bool = True) -> dict[str, Any]:
     """Mastodon's Status (a share carries the shared post in `reblog`)."""
     request = ctx.request
@@ -290,8 +316,9 @@ def status(ctx: StatusContext, post: Post, *, nested: bool = True) -> dict[str, 
         "account": account(request, post.author),
         "content": post.html,
         "visibility": MASTODON_VISIBILITY.get(post.visibility, "private"),
-        "sensitive": post.sensitive or bool(post.content_warning),
-        "spoiler_text": post.content_warning,
+        # A moderator's warning hides the post in Mastodon apps too (their own CW comes first).
+        "sensitive": post.sensitive or bool(post.content_warning) or bool(post.warning),
+        "spoiler_text": post.content_warning or post.warning,
         "media_attachments": [media(request, m) for m in post.media.all()],
         "application": None,
         "mentions": [
@@ -328,6 +355,10 @@ def status(ctx: StatusContext, post: Post, *, nested: bool = True) -> dict[str, 
             "reply_policy": post.reply_policy,
             "reactions": counts,
             "reaction": getattr(state, "reaction", None),
+            "state": post.state,
+            "warning": post.warning or None,
+            "labels": [_label(item) for item in post.labels or []],
+            "context_note": _context_note(post.context_note),
         },
     }
     if ctx.voter:

@@ -353,7 +353,8 @@ def feed_trending(user: User | None, *, offset: int = 0, limit: int = 20) -> Fee
     ranked = trending.trending_ids()
     window = ranked[offset : offset + limit]
     keep = _keeper(_viewer_actor(user))
-    posts = [p for p in posts_hydrate(user, window) if keep(p)]
+    # A post limited after it was ranked leaves at once, even while the ranking stays cached.
+    posts = [p for p in posts_hydrate(user, window) if keep(p) and not p.reach_limited]
     more = offset + limit < len(ranked)
     return FeedPage(
         posts=posts,

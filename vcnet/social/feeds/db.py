@@ -18,11 +18,24 @@ from vcnet.social.models import (
     ActorKind,
     Follow,
     Group,
+    PageRole,
     Post,
     PostHashtag,
     PostState,
     Visibility,
 )
+
+
+def reach_q(user: User | None) -> Q:
+    """Posts whose reach moderators limited are left out, except for their author (and the
+    page's editors): they stay in home feeds and on the profile, not in the wider feeds."""
+    if user is None or not user.is_authenticated:
+        return Q(reach_limited=False)
+    return (
+        Q(reach_limited=False)
+        | Q(author_id__in=Actor.objects.filter(user_id=user.pk).values("pk"))
+        | Q(author_id__in=PageRole.objects.filter(user_id=user.pk).values("page_id"))
+    )
 
 
 def cursor_filter(
@@ -107,7 +120,7 @@ def public_qs(user: User | None, *, local_pages_only: bool = False) -> QuerySet[
         group__isnull=True,
         in_reply_to__isnull=True,
         reblog_of__isnull=True,
-    ).filter(visible_posts_q(user))
+    ).filter(visible_posts_q(user), reach_q(user))
     if local_pages_only:
         qs = qs.filter(author__kind=ActorKind.PAGE)
     return qs
@@ -123,7 +136,7 @@ def pages_ids(user: User | None, *, cursor: dict[str, int | None], limit: int) -
     """Top-level posts of official pages that the viewer may see, shares included."""
     qs = Post.objects.filter(
         author__kind=ActorKind.PAGE, group__isnull=True, in_reply_to__isnull=True
-    ).filter(visible_posts_q(user))
+    ).filter(visible_posts_q(user), reach_q(user))
     return _ids(qs, cursor, limit)
 
 
@@ -148,7 +161,9 @@ def hashtag_ids(
 ) -> list[int]:
     """Posts carrying the hashtag (replies included, shares not)."""
     tagged = PostHashtag.objects.filter(hashtag__folded=tag_folded).values("post_id")
-    qs = Post.objects.filter(id__in=tagged, reblog_of__isnull=True).filter(visible_posts_q(user))
+    qs = Post.objects.filter(id__in=tagged, reblog_of__isnull=True).filter(
+        visible_posts_q(user), reach_q(user)
+    )
     return _ids(qs, cursor, limit)
 
 

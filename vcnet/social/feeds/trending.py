@@ -2,7 +2,8 @@
 
 score = (reactions + 2 * shares + 1.5 * comments) / (age in hours + 2) ^ 1.5, the same for
 every viewer, so the ranking is computed once and cached for a minute; each viewer's page is
-then loaded and re-checked for visibility, blocks and mutes.
+then loaded and re-checked for visibility, blocks and mutes. Posts whose reach moderators limited
+are never ranked (and are dropped at read time while the cached ranking still holds them).
 """
 
 from __future__ import annotations
@@ -39,6 +40,7 @@ def trending_rank(now: dt.datetime | None = None) -> list[int]:
             group__isnull=True,
             in_reply_to__isnull=True,
             reblog_of__isnull=True,
+            reach_limited=False,
         )
         .filter(Q(reactions_count__gt=0) | Q(reblogs_count__gt=0) | Q(replies_count__gt=0))
         .values_list("id", "reactions_count", "reblogs_count", "replies_count", "created_at")

@@ -125,6 +125,7 @@ def profile_update(
     if fields:
         with transaction.atomic():
             actor.save(update_fields=fields)
+            _review(user, actor, fields, created=False)
             audit_write(
                 actor=user,
                 action="social.profile_update",
@@ -133,6 +134,22 @@ def profile_update(
                 request=request,
             )
     return actor
+
+
+def _review(user: User, actor: Actor, fields: set[str], *, created: bool) -> None:
+    """Show a changed name or bio to the moderation reviewers (they may flag, never hold)."""
+    from vcnet.social import hooks
+
+    texts = {"name": [actor.display_name], "bio": [actor.bio]}
+    changed = {"name": "display_name" in fields, "bio": "bio" in fields}
+    hooks.review(
+        hooks.Submission(
+            user=user,
+            target=actor,
+            texts={k: v for k, v in texts.items() if changed[k]},
+            created=created,
+        )
+    )
 
 
 # Official pages -------------------------------------------------------------------------------
@@ -204,6 +221,7 @@ def page_create(
                 bio=_plain(bio, limit=500),
             )
             PageRole.objects.create(page=page, user=user, role=PageRoleKind.OWNER)
+            _review(user, page, {"display_name", "bio"}, created=True)
             audit_write(
                 actor=user,
                 action="social.page_create",

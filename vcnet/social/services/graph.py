@@ -19,6 +19,7 @@ from vcnet.notifications.services import notify_on_commit
 from vcnet.social import kinds
 from vcnet.social.models import Actor, Block, Follow, Mute, MutedWord, PageRole
 from vcnet.social.services.actors import actor_for_user, actor_get
+from vcnet.social.services.moderation import actor_sanction_check
 
 if TYPE_CHECKING:
     from django.http import HttpRequest
@@ -82,6 +83,7 @@ def follow_create(
 ) -> Follow:
     """Follow an actor (idempotent); the followed person or page staff are notified."""
     me = actor_for_user(user)
+    actor_sanction_check(user, me)
     target = _target(me, target_id)
     existing = Follow.objects.filter(follower=me, target=target).first()
     if existing is not None:

@@ -16,8 +16,9 @@ from vcnet.core.audit import audit_write
 from vcnet.core.errors import Conflict, DomainError, NotFound, PermissionDeniedError
 from vcnet.core.text import fold, nfc
 from vcnet.notifications.services import notify_on_commit
-from vcnet.social import access, kinds
+from vcnet.social import access, hooks, kinds
 from vcnet.social.models import Group, GroupKind, GroupMembership, GroupRole, MemberState, Post
+from vcnet.social.services.moderation import actor_sanction_check
 
 if TYPE_CHECKING:
     from django.http import HttpRequest
@@ -84,7 +85,10 @@ def is_group_owner(user: User | None, group: Group) -> bool:
 
 
 def group_readable(user: User | None, group: Group) -> bool:
-    """Whether the person may read the group's posts (public: anyone; else members)."""
+    """Whether the person may read the group's posts (public: anyone; else members); a group
+    removed by moderators is gone for everyone."""
+    if group.removed_at is not None:
+        return False
     return group.kind == GroupKind.PUBLIC or is_group_member(user, group)
 
 
@@ -107,7 +111,7 @@ def groups_directory(user: User | None, q: str = "") -> QuerySet[Group]:
     cond = Q(kind__in=[GroupKind.PUBLIC, GroupKind.PRIVATE])
     if user is not None and user.is_authenticated:
         cond |= Q(kind=GroupKind.UNIT, unit_id__in=_unit_ids(user))
-    qs = Group.objects.filter(cond).select_related("unit")
+    qs = Group.objects.filter(cond, removed_at__isnull=True).select_related("unit")
     folded = fold(q)
     if folded:
         qs = qs.filter(Q(search_text__contains=folded) | Q(description__icontains=q.strip()))
@@ -155,6 +159,7 @@ def group_create(
     """Open a group; its creator owns it. Unit groups: administrators of that unit or staff."""
     if not _signed_in(user):
         raise PermissionDeniedError(_("Please sign in first."))
+    actor_sanction_check(user)
     if kind not in GroupKind.values:
         raise DomainError(_("Unknown kind of group."))
     slug = slug.strip().lower()
@@ -191,6 +196,13 @@ def group_create(
                 ),
             )
             GroupMembership.objects.create(group=group, user=user, role=GroupRole.OWNER)
+            hooks.review(
+                hooks.Submission(
+                    user=user,
+                    target=group,
+                    texts={"group_name": [group.name], "group_description": [group.description]},
+                )
+            )
             audit_write(
                 actor=user,
                 action="social.group_create",
@@ -223,6 +235,7 @@ def group_join(
     """Join a public group, or ask to join a private one (its moderators are told)."""
     if not _signed_in(user):
         raise PermissionDeniedError(_("Please sign in first."))
+    actor_sanction_check(user)
     group = group_findable(user, group_id)
     if group.kind == GroupKind.UNIT:
         raise DomainError(_("Everyone in the unit belongs to its group automatically."))

@@ -32,6 +32,7 @@ from vcnet.social.models import (
     Visibility,
 )
 from vcnet.social.services.actors import actor_for_user, can_post_as
+from vcnet.social.services.moderation import actor_sanction_check
 
 
 def post_url(post_id: int) -> str:
@@ -99,6 +100,7 @@ def reaction_set(*, user: User, post_id: int, kind: str = ReactionKind.LIKE) -> 
         raise DomainError(gettext_lazy("This reaction does not exist."), code="invalid_reaction")
     post = _target(user, post_id)
     actor = actor_for_user(user)
+    actor_sanction_check(user, actor)
     with transaction.atomic():
         # The post row is locked so that `reaction_counts` (a JSON object) is read and written
         # by one reaction at a time; `reactions_count` follows with an F() update.
@@ -207,6 +209,7 @@ def post_share(
     original = _target(user, post_id)
     _check_shareable(original)
     sharer = _sharer(user, as_actor)
+    actor_sanction_check(user, None if as_actor is None else sharer)
     if comment.strip():
         from vcnet.social.services.posts import post_create
 

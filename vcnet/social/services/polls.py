@@ -83,6 +83,7 @@ def poll_vote(*, user: User, poll_id: int, choices: list[int]) -> Poll:
     """Record `user`'s vote (option positions); once per poll, only while it is open."""
     from vcnet.social.access import post_for_user
     from vcnet.social.services.actors import actor_for_user
+    from vcnet.social.services.moderation import actor_sanction_check
 
     if not getattr(user, "is_authenticated", False):
         raise PermissionDeniedError(_("Please sign in first."), code="not_signed_in")
@@ -96,6 +97,7 @@ def poll_vote(*, user: User, poll_id: int, choices: list[int]) -> Poll:
     if len(positions) > 1 and not poll.multiple:
         raise DomainError(_("This poll allows only one choice."), code="poll_single")
     voter = actor_for_user(user)
+    actor_sanction_check(user, voter)
     with transaction.atomic():
         poll = Poll.objects.select_for_update().get(pk=poll.pk)
         if poll.expired:

@@ -289,7 +289,7 @@ def post_create(
     request: HttpRequest | None = None,
 ) -> Post:
     """Publish a post, or a comment when `in_reply_to` is given."""
-    from vcnet.social.limits import check_post
+    from vcnet.social.limits import check_links, check_post
     from vcnet.social.services.media import media_for_post
 
     _signed_in(user)
@@ -336,6 +336,7 @@ def post_create(
             raise DomainError(_("Only public posts can be shared."), code="not_shareable")
     mentioned = _mentioned_actors(text)
     check_post(user)
+    check_links(user, text, author=author)
     html = render_markdown(text, handles=[a.handle for a in mentioned])
     with transaction.atomic():
         media = media_for_post(user=user, media_ids=media_ids)

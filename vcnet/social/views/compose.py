@@ -18,7 +18,7 @@ from vcnet.accounts.models import Unit, User
 from vcnet.core.errors import DomainError, NotFound
 from vcnet.social import access
 from vcnet.social.forms import ComposeForm, EditForm, ReplyForm
-from vcnet.social.models import Post, ScheduledPost, Visibility
+from vcnet.social.models import Post, PostState, ScheduledPost, Visibility
 from vcnet.social.selectors import posts as post_selectors
 from vcnet.social.services import (
     actors as actor_services,
@@ -40,6 +40,14 @@ def _refuse(form: ComposeForm | ReplyForm | EditForm, exc: DomainError) -> None:
     if isinstance(exc, NotFound):
         raise exc
     form.add_error(None, str(exc.message))
+
+
+def _held_message(post: Post) -> str:
+    """What the author reads when an automatic rule held their post for a moderator."""
+    waiting = _("Your post is waiting for a moderator's review.")
+    reason = post.state_reason.strip()
+    parts = [waiting, reason] if reason and reason != waiting else [waiting]
+    return " ".join([*parts, _("Only you can see it until a moderator approves it.")])
 
 
 def _create_from_form(request: HttpRequest, user: User, form: ComposeForm) -> Post | ScheduledPost:
@@ -143,7 +151,10 @@ def compose(request: HttpRequest) -> HttpResponse:
                 messages.error(request, " ".join(str(e) for e in error))
             return redirect(web.next_url(request, reverse("social:home")))
         return web.home(request, form=form)
-    messages.success(request, _("Your post was published."))
+    if post.state == PostState.HELD:
+        messages.info(request, _held_message(post))
+    else:
+        messages.success(request, _("Your post was published."))
     return redirect(web.next_url(request, reverse("social:home")))
 
 
@@ -167,6 +178,8 @@ def reply(request: HttpRequest, post_id: int) -> HttpResponse:
             _refuse(form, exc)
     if comment is None:
         return web.post_detail(request, post_id, reply_form=form)
+    if comment.state == PostState.HELD:
+        messages.info(request, _held_message(comment))
     url = reverse("social:post", args=[root.thread_root_id or root.pk])
     return HttpResponseRedirect(f"{url}#post-{comment.pk}")
 
@@ -184,7 +197,7 @@ def edit(request: HttpRequest, post_id: int) -> HttpResponse:
         form = EditForm(request.POST)
         if form.is_valid():
             try:
-                post_services.post_edit(
+                changed = post_services.post_edit(
                     user=user,
                     post_id=post.pk,
                     text=form.cleaned_data["text"],
@@ -195,7 +208,10 @@ def edit(request: HttpRequest, post_id: int) -> HttpResponse:
             except DomainError as exc:
                 _refuse(form, exc)
             else:
-                messages.success(request, _("Your post was changed."))
+                if changed.state == PostState.HELD:
+                    messages.info(request, _held_message(changed))
+                else:
+                    messages.success(request, _("Your post was changed."))
                 return redirect("social:post", post_id=post.pk)
     else:
         form = EditForm(

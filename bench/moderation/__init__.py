@@ -1,0 +1,1 @@
+"""Benchmarks of the moderation app (context-note scoring)."""
