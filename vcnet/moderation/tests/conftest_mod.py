@@ -12,6 +12,8 @@ from __future__ import annotations
 from dataclasses import dataclass
 
 import pytest
+from django.conf import settings
+from django.test import Client
 
 from vcnet.accounts.models import Unit, User
 from vcnet.accounts.tests.factories import UserFactory
@@ -30,6 +32,15 @@ from vcnet.social.models import (
 )
 from vcnet.social.services.actors import actor_for_user
 from vcnet.social.services.posts import post_create
+
+
+def browser(user: User | None = None) -> Client:
+    """A browser in English, signed in as `user` when given."""
+    client = Client()
+    client.cookies[settings.LANGUAGE_COOKIE_NAME] = "en"
+    if user is not None:
+        client.force_login(user)
+    return client
 
 
 def citizen_user(full_name: str, email: str) -> User:

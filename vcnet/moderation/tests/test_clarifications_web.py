@@ -10,16 +10,13 @@ from pathlib import Path
 from typing import Any
 
 import pytest
-from django.conf import settings as django_settings
 from django.core.files.uploadedfile import SimpleUploadedFile
-from django.test import Client
 from pyld import jsonld
 from pypdf import PdfWriter
 
-from vcnet.accounts.models import User
 from vcnet.moderation.models import Clarification, Verdict
 from vcnet.moderation.services.clarifications import clarification_create, label_key
-from vcnet.moderation.tests.conftest_mod import Mod
+from vcnet.moderation.tests.conftest_mod import Mod, browser
 
 pytestmark = pytest.mark.django_db
 
@@ -30,14 +27,6 @@ XSS = "<script>alert('x')</script></script><!--"
 @pytest.fixture(autouse=True)
 def _media(settings: Any, tmp_path: Path) -> None:
     settings.MEDIA_ROOT = tmp_path
-
-
-def browser(user: User | None = None) -> Client:
-    client = Client()
-    client.cookies[django_settings.LANGUAGE_COOKIE_NAME] = "en"
-    if user is not None:
-        client.force_login(user)
-    return client
 
 
 def pdf_bytes() -> bytes:

@@ -6,28 +6,17 @@ from __future__ import annotations
 from typing import Any
 
 import pytest
-from django.conf import settings
 from django.db import connection
-from django.test import Client
 from django.test.utils import CaptureQueriesContext
 from django.urls import reverse
 
-from vcnet.accounts.models import User
 from vcnet.moderation.models import ContextNote, NoteRating, NoteStatus
-from vcnet.moderation.tests.conftest_mod import Mod, citizen_user
+from vcnet.moderation.tests.conftest_mod import Mod, browser, citizen_user
 from vcnet.moderation.tests.test_notes_services import NOTE_TEXT, SOURCE, seasoned, write
 from vcnet.social.models import Post, PostState
 from vcnet.social.services.moderation import post_context_note_set
 
 pytestmark = pytest.mark.django_db
-
-
-def browser(user: User | None = None) -> Client:
-    client = Client()
-    client.cookies[settings.LANGUAGE_COOKIE_NAME] = "en"
-    if user is not None:
-        client.force_login(user)
-    return client
 
 
 def page_url(post: Post) -> str:

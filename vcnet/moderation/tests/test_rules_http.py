@@ -7,26 +7,17 @@ import json
 from typing import Any
 
 import pytest
-from django.conf import settings
 from django.test import Client
 
 from vcnet.accounts.models import User
 from vcnet.moderation.models import Rule
 from vcnet.moderation.services import rules as rule_services
-from vcnet.moderation.tests.conftest_mod import Mod
+from vcnet.moderation.tests.conftest_mod import Mod, browser
 
 pytestmark = pytest.mark.django_db
 
 API = "/api/v1/moderation/rules"
 PROBLEM = "application/problem+json"
-
-
-def browser(user: User | None = None) -> Client:
-    client = Client()
-    client.cookies[settings.LANGUAGE_COOKIE_NAME] = "en"
-    if user is not None:
-        client.force_login(user)
-    return client
 
 
 def api(user: User) -> Client:

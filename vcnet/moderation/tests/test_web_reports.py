@@ -6,30 +6,19 @@ from __future__ import annotations
 from typing import Any
 
 import pytest
-from django.conf import settings
 from django.db import connection
-from django.test import Client
 from django.test.utils import CaptureQueriesContext
 from django.urls import reverse
 
 from vcnet.accounts.models import User
 from vcnet.moderation.models import Case, CaseState, Report
-from vcnet.moderation.tests.conftest_mod import Mod, citizen_user
+from vcnet.moderation.tests.conftest_mod import Mod, browser, citizen_user
 from vcnet.social.models import Post, Visibility
 from vcnet.social.services.posts import post_create
 
 pytestmark = pytest.mark.django_db
 
 THANKS = "Thank you. Moderators will review your report."
-
-
-def browser(user: User | None = None) -> Client:
-    """A browser in English, signed in as `user` when given."""
-    client = Client()
-    client.cookies[settings.LANGUAGE_COOKIE_NAME] = "en"
-    if user is not None:
-        client.force_login(user)
-    return client
 
 
 def html(response: Any) -> str:
