@@ -1,5 +1,5 @@
-"""The default report reasons, created by migration 0002 and again whenever the list is empty
-(a database flushed by a test, or emptied by hand), so reporting always offers a choice."""
+"""The default report reasons: created by migration 0002, and again by the demo seed and the
+tests when a flushed database has lost them (reporting itself relies on the migration)."""
 
 from __future__ import annotations
 

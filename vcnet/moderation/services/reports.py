@@ -17,7 +17,6 @@ from vcnet.core.audit import audit_write
 from vcnet.core.errors import Conflict, DomainError, NotFound
 from vcnet.core.ratelimit import rate_limit_check
 from vcnet.moderation import kinds
-from vcnet.moderation.defaults import reasons_ensure
 from vcnet.moderation.models import (
     Case,
     CaseSource,
@@ -255,7 +254,6 @@ def report_create(
     item = _target_for_reporter(user, str(target_kind), target_pk)
     if _own(user, item):
         raise DomainError(_("You cannot report your own content."))
-    reasons_ensure()
     reason = ReportReason.objects.filter(code=str(reason_code or ""), active=True).first()
     if reason is None:
         raise DomainError(_("Choose a reason for your report."))

@@ -12,7 +12,6 @@ from vcnet.accounts.models import Membership, Role, Unit, User
 from vcnet.core.audit import audit_write
 from vcnet.core.errors import Conflict, DomainError, NotFound, PermissionDeniedError
 from vcnet.moderation.access import is_site_moderator
-from vcnet.moderation.defaults import reasons_ensure
 from vcnet.moderation.models import Case, ModeratorRole, ModeratorScope, ReportReason
 from vcnet.social.access import MODERATOR_ROLES
 from vcnet.social.models import Group, GroupKind, GroupMembership, MemberState
@@ -30,7 +29,6 @@ __all__ = [
 
 def reason_choices() -> list[ReportReason]:
     """The reasons people may pick when they report something, in the administrators' order."""
-    reasons_ensure()
     return list(ReportReason.objects.filter(active=True).order_by("position", "id"))
 
 

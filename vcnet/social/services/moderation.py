@@ -58,6 +58,8 @@ def post_state_set(*, post_id: int, state: str, reason: str = "") -> Post:
         if state == PostState.PUBLISHED:
             _published_on_commit(post, first_time=before == PostState.HELD)
         else:
+            from vcnet.social.services.posts import _retract
+
             gone = [(post.pk, post.author_id)]
             transaction.on_commit(lambda: _retract(gone))
     return post
@@ -82,12 +84,6 @@ def _published_on_commit(post: Post, *, first_time: bool) -> None:
     _notify_after_commit(
         post_id=post.pk, user=post.created_by, mentioned_ids=mentioned, replied_to_id=replied_to
     )
-
-
-def _retract(gone: list[tuple[int, int]]) -> None:
-    from vcnet.social.services.posts import _retract as retract
-
-    retract(gone)
 
 
 def post_reach_set(*, post_id: int, limited: bool) -> Post:
