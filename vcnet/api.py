@@ -111,6 +111,7 @@ ROUTERS: list[tuple[str, str]] = [
     ("vcnet.digitize.api", "/digitize"),
     ("vcnet.social.api", ""),
     ("vcnet.moderation.api", "/moderation"),
+    ("vcnet.assistant.api", "/assistant"),
 ]
 
 

@@ -33,6 +33,7 @@ INSTALLED_APPS = [
     "vcnet.digitize",
     "vcnet.social",
     "vcnet.moderation",
+    "vcnet.assistant",
     "django.contrib.admin",
     "django.contrib.auth",
     "django.contrib.contenttypes",
@@ -495,3 +496,11 @@ NINJA_DEFAULT_THROTTLE_RATES = {
     "anon": env.string("API_RATE_ANON", "60/min"),
     "user": env.string("API_RATE_USER", "1200/min"),
 }
+
+# The assistant (vcnet.assistant): threads of the embedding model per process (OpenMP).
+EMBED_THREADS = env.integer("EMBED_THREADS", 1, minimum=1)
+# An OpenAI-compatible server for generated answers (vcnet.assistant.llm); empty: quoted answers only.
+VCNET_LLM_BASE_URL = env.string("VCNET_LLM_BASE_URL", "")
+VCNET_LLM_MODEL = env.string("VCNET_LLM_MODEL", "local")
+VCNET_LLM_API_KEY = env.string("VCNET_LLM_API_KEY", "")
+VCNET_LLM_TIMEOUT = env.integer("VCNET_LLM_TIMEOUT", 30, minimum=1)

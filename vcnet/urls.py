@@ -21,6 +21,7 @@ urlpatterns: list[URLPattern | URLResolver] = [
     path("digitize/", include("vcnet.digitize.urls")),
     path("social/", include("vcnet.social.urls")),
     path("moderation/", include("vcnet.moderation.urls")),
+    path("assistant/", include("vcnet.assistant.urls")),
     path("i18n/", include("django.conf.urls.i18n")),
     path("api/v1/", api.urls),
     path("api/v2/", api_v2.urls),  # Mastodon's v2 endpoints (vcnet.social.api)

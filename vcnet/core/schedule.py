@@ -60,6 +60,7 @@ DEFAULTS: tuple[tuple[str, str, int, time | None], ...] = (
     ("signing.requests_expire", "vcnet.signing.tasks.signature_requests_expire", 3600, None),
     ("social.purge_media", "vcnet.social.tasks_posts.purge_unattached_media", 86400, time(3, 0)),
     ("moderation.notes_score", "vcnet.moderation.tasks.notes_score", 3600, None),
+    ("assistant.index_changed", "vcnet.assistant.tasks.index_changed", 60, None),
 )
 
 

@@ -18,6 +18,8 @@ transaction that changed the object commits (`transaction.on_commit`).
 
 from __future__ import annotations
 
+import functools
+import operator
 import re
 from collections.abc import Collection, Iterable, Sequence
 from dataclasses import dataclass
@@ -25,7 +27,7 @@ from typing import Any
 
 from django.core.exceptions import EmptyResultSet
 from django.db import connection, transaction
-from django.db.models import QuerySet
+from django.db.models import Q, QuerySet
 from django.utils import timezone
 
 from vcnet.core.models import SearchEntry
@@ -192,8 +194,13 @@ def search_query(
     types: Collection[str] | None = None,
     limit: int = 20,
     within: QuerySet[Any] | None = None,
+    match: str = "all",
 ) -> list[SearchHit]:
     """Ranked hits for `q` among the entries in `scopes` (and of `types`, when given).
+
+    `match="all"` (search boxes) keeps the entries that have every word, the last one also as a
+    prefix; `match="any"` (the assistant's questions, whose words are rarely all in one passage)
+    keeps those with at least one word, ranked by the backend's relevance.
 
     `within`, a one-column queryset of object ids as strings, narrows the hits further inside the
     same query: an app whose permissions are per object (the e-office) passes the ids its user
@@ -216,13 +223,16 @@ def search_query(
             return []
     limit = max(1, min(int(limit), MAX_LIMIT))
     candidates = min(max(limit * 5, 50), 500)
+    if match not in ("all", "any"):
+        raise ValueError("match must be 'all' or 'any'.")
+    anyword = match == "any"
     if connection.vendor == "sqlite":
-        ranked = _candidates_sqlite(terms, scope_list, type_list, candidates, within)
+        ranked = _candidates_sqlite(terms, scope_list, type_list, candidates, within, anyword)
     elif connection.vendor == "postgresql":
-        ranked = _candidates_postgresql(terms, scope_list, type_list, candidates, within)
+        ranked = _candidates_postgresql(terms, scope_list, type_list, candidates, within, anyword)
     else:
-        ranked = _candidates_generic(terms, scope_list, type_list, candidates, within)
-    return _rerank(q, terms, ranked)[:limit]
+        ranked = _candidates_generic(terms, scope_list, type_list, candidates, within, anyword)
+    return _rerank(q, terms, ranked, anyword=anyword)[:limit]
 
 
 def _within_sql(within: QuerySet[Any] | None) -> tuple[str, list[Any]]:
@@ -238,9 +248,13 @@ def _candidates_sqlite(
     types: list[str] | None,
     n: int,
     within: QuerySet[Any] | None = None,
+    anyword: bool = False,
 ) -> list[tuple[int, float]]:
     # Each term becomes an FTS5 string ("..."), so quotes, *, -, NEAR, ( never reach the parser.
-    match = " ".join(f'"{t}"' for t in terms) + "*"
+    if anyword:
+        match = " OR ".join(f'"{t}"' for t in dict.fromkeys(terms))
+    else:
+        match = " ".join(f'"{t}"' for t in terms) + "*"
     sql = (
         f"SELECT e.id, bm25({FTS_TABLE}, 4.0, 1.0) AS r FROM {FTS_TABLE} "  # noqa: S608
         f"JOIN core_searchentry e ON e.id = {FTS_TABLE}.rowid "
@@ -266,9 +280,10 @@ def _candidates_postgresql(
     types: list[str] | None,
     n: int,
     within: QuerySet[Any] | None = None,
+    anyword: bool = False,
 ) -> list[tuple[int, float]]:
     # Terms are letters and digits only, so joining them cannot form tsquery syntax.
-    tsquery = " & ".join(terms) + ":*"
+    tsquery = " | ".join(dict.fromkeys(terms)) if anyword else " & ".join(terms) + ":*"
     sql = (
         "SELECT e.id, ts_rank_cd(e.tsv, query) AS r "
         "FROM core_searchentry e, to_tsquery('simple'::regconfig, %s) query "
@@ -294,14 +309,18 @@ def _candidates_generic(
     types: list[str] | None,
     n: int,
     within: QuerySet[Any] | None = None,
+    anyword: bool = False,
 ) -> list[tuple[int, float]]:
     rows = SearchEntry.objects.filter(scope__in=scopes)
     if within is not None:
         rows = rows.filter(object_id__in=within)
     if types is not None:
         rows = rows.filter(object_type__in=types)
-    for term in terms:
-        rows = rows.filter(folded__contains=term)
+    if anyword:
+        rows = rows.filter(functools.reduce(operator.or_, (Q(folded__contains=t) for t in terms)))
+    else:
+        for term in terms:
+            rows = rows.filter(folded__contains=term)
     return [(pk, 0.0) for pk in rows.order_by("-updated_at").values_list("id", flat=True)[:n]]
 
 
@@ -309,7 +328,9 @@ def _word_set(text: str) -> set[str]:
     return {w.lower() for w in words(nfc(text))}
 
 
-def _rerank(q: str, terms: list[str], ranked: Sequence[tuple[int, float]]) -> list[SearchHit]:
+def _rerank(
+    q: str, terms: list[str], ranked: Sequence[tuple[int, float]], *, anyword: bool = False
+) -> list[SearchHit]:
     if not ranked:
         return []
     entries = SearchEntry.objects.in_bulk([pk for pk, _r in ranked])
@@ -325,22 +346,32 @@ def _rerank(q: str, terms: list[str], ranked: Sequence[tuple[int, float]]) -> li
         body_words = _word_set(entry.body[:20000])
         folded_title = set(fold(entry.title).split())
         score = backend_rank / top
+        if anyword:  # how many of the question's words the entry has, then the backend's rank
+            have = set(entry.folded.split())
+            distinct = set(terms)
+            score += 4.0 * len(distinct & have) / len(distinct)
+            score += 1.0 * sum(1 for w in typed if w in body_words) / max(len(typed), 1)
+            scored.append((-score, position, _hit(entry, terms, score)))
+            continue
         score += 10.0 * sum(1 for w in typed if w in title_words or w in body_words)
         score += 5.0 * sum(1 for w in typed if w in title_words)
         score += 2.0 * sum(1 for t in terms if t in folded_title)
         if len(terms) > 1 and phrase in entry.folded:
             score += 3.0
-        hit = SearchHit(
-            object_type=entry.object_type,
-            object_id=entry.object_id,
-            title=entry.title,
-            snippet=_snippet(entry.body, terms),
-            scope=entry.scope,
-            score=round(score, 4),
-        )
-        scored.append((-score, position, hit))
+        scored.append((-score, position, _hit(entry, terms, score)))
     scored.sort(key=lambda item: (item[0], item[1]))
     return [hit for _s, _p, hit in scored]
+
+
+def _hit(entry: SearchEntry, terms: list[str], score: float) -> SearchHit:
+    return SearchHit(
+        object_type=entry.object_type,
+        object_id=entry.object_id,
+        title=entry.title,
+        snippet=_snippet(entry.body, terms),
+        scope=entry.scope,
+        score=round(score, 4),
+    )
 
 
 def _snippet(body: str, terms: list[str], before: int = 8, after: int = 22) -> str:

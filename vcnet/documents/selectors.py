@@ -168,3 +168,15 @@ def document_search(
         for hit in hits
         if int(hit.object_id) in documents
     ]
+
+
+def documents_changed_since(since: dt.datetime | None) -> QuerySet[Document]:
+    """Every document changed after `since` (all when None), oldest change first.
+
+    For indexing only (the assistant's passages): nothing here is limited by `access`, so what
+    it returns must never be shown; permission is checked when passages are retrieved.
+    """
+    documents = Document.objects.select_related("doc_type").prefetch_related("files")
+    if since is not None:
+        documents = documents.filter(updated_at__gt=since)
+    return documents.order_by("updated_at", "id")

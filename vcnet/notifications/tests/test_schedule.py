@@ -105,6 +105,7 @@ def test_the_projects_periodic_tasks_are_registered_and_run(registry: None) -> N
         "signing.requests_expire",
         "social.purge_media",
         "moderation.notes_score",
+        "assistant.index_changed",
     }
     for entry in schedule.periodic_tasks().values():
         assert entry.task.enqueue().return_value == 0  # nothing is due in an empty database

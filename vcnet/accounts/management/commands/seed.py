@@ -26,6 +26,11 @@ class Command(BaseCommand):
         parser.add_argument(
             "--demo", action="store_true", help="Load the demo organisation (required)."
         )
+        parser.add_argument(
+            "--organisation-only",
+            action="store_true",
+            help="Load only the units, people and memberships, not the apps' demo content.",
+        )
 
     def handle(self, *args: Any, **options: Any) -> None:
         if not options["demo"]:
@@ -73,6 +78,8 @@ class Command(BaseCommand):
                 % {"name": totp.full_name, "email": totp.email, "secret": totp.secret}
             )
         self.stdout.write("")
+        if options["organisation_only"]:
+            return
         try:
             demo_extensions_load(self.stdout)
         except DomainError as exc:
