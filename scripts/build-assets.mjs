@@ -7,6 +7,9 @@ const root = join(dirname(fileURLToPath(import.meta.url)), "..");
 const vendor = join(root, "vcnet", "core", "static", "vendor");
 const files = {
   "htmx.org/dist/htmx.min.js": "htmx.min.js",
+  "chart.js/dist/chart.umd.min.js": "chart.umd.min.js",
+  // collectstatic's manifest storage follows the sourceMappingURL comment: ship the map too.
+  "chart.js/dist/chart.umd.min.js.map": "chart.umd.min.js.map",
 };
 
 mkdirSync(vendor, { recursive: true });

@@ -112,6 +112,7 @@ ROUTERS: list[tuple[str, str]] = [
     ("vcnet.social.api", ""),
     ("vcnet.moderation.api", "/moderation"),
     ("vcnet.assistant.api", "/assistant"),
+    ("vcnet.opinion.api", "/opinion"),
 ]
 
 

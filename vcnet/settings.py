@@ -34,6 +34,7 @@ INSTALLED_APPS = [
     "vcnet.social",
     "vcnet.moderation",
     "vcnet.assistant",
+    "vcnet.opinion",
     "django.contrib.admin",
     "django.contrib.auth",
     "django.contrib.contenttypes",
@@ -497,10 +498,27 @@ NINJA_DEFAULT_THROTTLE_RATES = {
     "user": env.string("API_RATE_USER", "1200/min"),
 }
 
-# The assistant (vcnet.assistant): threads of the embedding model per process (OpenMP).
+# The embedding model (vcnet.core.embeddings, used by the assistant and opinion monitoring):
+# OpenMP threads per process.
 EMBED_THREADS = env.integer("EMBED_THREADS", 1, minimum=1)
 # An OpenAI-compatible server for generated answers (vcnet.assistant.llm); empty: quoted answers only.
 VCNET_LLM_BASE_URL = env.string("VCNET_LLM_BASE_URL", "")
 VCNET_LLM_MODEL = env.string("VCNET_LLM_MODEL", "local")
 VCNET_LLM_API_KEY = env.string("VCNET_LLM_API_KEY", "")
 VCNET_LLM_TIMEOUT = env.integer("VCNET_LLM_TIMEOUT", 30, minimum=1)
+
+# Opinion monitoring (vcnet.opinion): how news feeds are fetched, imports, the demo news site.
+OPINION_FETCH_TIMEOUT = env.integer("OPINION_FETCH_TIMEOUT", 10, minimum=1)
+OPINION_FEED_MAX_BYTES = env.integer("OPINION_FEED_MAX_BYTES", 5 * 1024 * 1024, minimum=1024)
+OPINION_PAGE_MAX_BYTES = env.integer("OPINION_PAGE_MAX_BYTES", 2 * 1024 * 1024, minimum=1024)
+OPINION_ARTICLES_PER_FETCH = env.integer("OPINION_ARTICLES_PER_FETCH", 30, minimum=0)
+OPINION_IMPORT_MAX_BYTES = env.integer("OPINION_IMPORT_MAX_BYTES", 10 * 1024 * 1024, minimum=1)
+# The demo's stand-in news site at /opinion/demo-news/ (fictional pages marked as such): on by
+# default for a site on this machine (`make run`), in DEBUG and in tests.
+OPINION_DEMO_NEWS = env.boolean(
+    "OPINION_DEMO_NEWS",
+    default=DEBUG or TESTING or urlsplit(SITE_URL).hostname in {"127.0.0.1", "localhost"},
+)
+# Feeds on private network addresses (127.0.0.1, 10.x, ...): refused unless this is on, as it is
+# with the demo news site (its feeds live on this machine).
+OPINION_FETCH_ALLOW_PRIVATE = env.boolean("OPINION_FETCH_ALLOW_PRIVATE", default=OPINION_DEMO_NEWS)

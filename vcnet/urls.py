@@ -22,6 +22,7 @@ urlpatterns: list[URLPattern | URLResolver] = [
     path("social/", include("vcnet.social.urls")),
     path("moderation/", include("vcnet.moderation.urls")),
     path("assistant/", include("vcnet.assistant.urls")),
+    path("opinion/", include("vcnet.opinion.urls")),
     path("i18n/", include("django.conf.urls.i18n")),
     path("api/v1/", api.urls),
     path("api/v2/", api_v2.urls),  # Mastodon's v2 endpoints (vcnet.social.api)

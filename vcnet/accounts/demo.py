@@ -139,7 +139,12 @@ PEOPLE: tuple[Person, ...] = (
     Person("Đặng Quốc Khánh", "khanhdq", "0912 100 004", (Seat(CENTRAL, QT, CHANH_VP),)),
     Person("Vũ Thị Lan", "lanvt", "0912 100 005", (Seat(CENTRAL, VT, VAN_THU),)),
     Person("Bùi Đức Thắng", "thangbd", None, (Seat(CENTRAL, CV, "Vụ trưởng Vụ Tuyên truyền"),)),
-    Person("Trần Ngọc Mai", "maitn", None, (Seat(CENTRAL, CV, "Chuyên viên chính"),)),
+    Person(
+        "Trần Ngọc Mai",
+        "maitn",
+        None,
+        (Seat(CENTRAL, CV, "Chuyên viên chính"), Seat(CENTRAL, Role.ANALYST, "Phân tích dư luận")),
+    ),
     Person("Ngô Thanh Tùng", "tungnt", None, (Seat(CENTRAL, CV, CHUYEN_VIEN),)),
     *_board(
         "btgdv-ha-noi",
@@ -231,6 +236,7 @@ SHOWCASE: tuple[tuple[str, str | Promise], ...] = (
     ("hungnv", gettext_lazy("Leader of a city board")),
     ("xuanptt", gettext_lazy("Clerk of a city board")),
     ("quelv", gettext_lazy("Official of a provincial board")),
+    ("maitn", gettext_lazy("Public-opinion analyst")),
     ("khoabv", gettext_lazy("Citizen")),
 )
 

@@ -186,6 +186,7 @@ class Role(models.TextChoices):
     CLERK = "clerk", _("Clerk")
     LEADER = "leader", _("Leader")
     UNIT_ADMIN = "unit_admin", _("Unit administrator")
+    ANALYST = "analyst", _("Opinion analyst")  # reads the aggregate opinion dashboards
 
 
 class Membership(models.Model):

@@ -61,6 +61,8 @@ DEFAULTS: tuple[tuple[str, str, int, time | None], ...] = (
     ("social.purge_media", "vcnet.social.tasks_posts.purge_unattached_media", 86400, time(3, 0)),
     ("moderation.notes_score", "vcnet.moderation.tasks.notes_score", 3600, None),
     ("assistant.index_changed", "vcnet.assistant.tasks.index_changed", 60, None),
+    ("opinion.collect", "vcnet.opinion.tasks.collect", 20, None),
+    ("opinion.recluster", "vcnet.opinion.tasks.recluster", 3600, None),
 )
 
 

@@ -59,8 +59,9 @@ def test_profile_shows_details_and_memberships(
     client: Client, leader: User, django_assert_max_num_queries
 ) -> None:
     client.force_login(leader)
-    # 7: the launcher asks once whether the person moderates (then cached for a minute).
-    with django_assert_max_num_queries(7):
+    # 8: the launcher asks once whether the person moderates and once whether they analyse
+    # public opinion (each then cached for a while).
+    with django_assert_max_num_queries(8):
         response = client.get(PROFILE_URL)
     assert response.status_code == 200
     html = response.content.decode()

@@ -1,0 +1,460 @@
+"""What analysts read: sums over the aggregate tables, and public sample items.
+
+Every figure here comes from `Aggregate`/`TermAggregate`, so a dashboard costs the same at a
+thousand items as at millions; only `sample_items` touches items, a handful at a time, and never
+by author (items have none). Filters pick rows of the aggregate cube (topic, source, province,
+kind); keyword and entity figures honour the topic filter only (their table is kept per topic).
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+from collections.abc import Mapping
+from dataclasses import dataclass, field
+from zoneinfo import ZoneInfo
+
+from django.conf import settings
+from django.db.models import Q, QuerySet, Sum
+from django.utils import timezone
+
+from vcnet.accounts.models import User
+from vcnet.core.text import fold
+from vcnet.opinion.aggregates import DAY, HOUR, day_of, hour_of
+from vcnet.opinion.models import (
+    Aggregate,
+    Alert,
+    Item,
+    ItemKind,
+    ItemState,
+    Period,
+    Sentiment,
+    Source,
+    TermAggregate,
+    TermType,
+    Topic,
+)
+
+RANGES = {
+    "24h": dt.timedelta(hours=24),
+    "7d": dt.timedelta(days=7),
+    "30d": dt.timedelta(days=30),
+    "90d": dt.timedelta(days=90),
+}
+DEFAULT_RANGE = "7d"
+MAX_SPAN = dt.timedelta(days=400)
+HOURLY_UP_TO = dt.timedelta(days=3)
+
+
+def can_analyse(user: User | None) -> bool:
+    """Analysts (an analyst role in any unit) and superusers read the monitoring."""
+    if user is None or not user.is_authenticated or not user.is_active:
+        return False
+    if user.is_superuser:
+        return True
+    from vcnet.accounts.models import Role
+    from vcnet.accounts.selectors import has_role
+
+    return has_role(user, Role.ANALYST)
+
+
+@dataclass(frozen=True)
+class Filters:
+    start: dt.datetime
+    end: dt.datetime
+    period: str = Period.DAY
+    source_id: int | None = None
+    topic_id: int | None = None
+    province: str = ""
+    kind: str = ""
+
+    @property
+    def span(self) -> dt.timedelta:
+        return self.end - self.start
+
+    def previous(self) -> Filters:
+        """The same filters over the period of the same length just before."""
+        return Filters(
+            self.start - self.span,
+            self.start,
+            self.period,
+            self.source_id,
+            self.topic_id,
+            self.province,
+            self.kind,
+        )
+
+
+def _int(value: str | None) -> int | None:
+    try:
+        number = int(value or "")
+    except ValueError:
+        return None
+    return number if number > 0 else None
+
+
+def _date(value: str | None) -> dt.date | None:
+    try:
+        return dt.date.fromisoformat((value or "").strip())
+    except ValueError:
+        return None
+
+
+def filters_from(params: Mapping[str, str], *, now: dt.datetime | None = None) -> Filters:
+    """Filters from a query string; values that do not parse fall back to the defaults.
+
+    `hour` (an ISO time, e.g. 2026-11-28T09:00Z) selects one hour (an alert's evidence);
+    otherwise `start`/`end` (local dates, both included) or `range` (24h, 7d, 30d, 90d).
+    """
+    now = now or timezone.now()
+    zone = ZoneInfo(settings.TIME_ZONE)
+    start = end = None
+    hour_text = (params.get("hour") or "").strip().replace("Z", "+00:00")
+    if hour_text:
+        try:
+            moment = dt.datetime.fromisoformat(hour_text)
+            if moment.tzinfo is None:
+                moment = moment.replace(tzinfo=dt.UTC)
+            start = hour_of(moment)
+            end = start + HOUR
+        except ValueError:
+            start = end = None
+    if start is None:
+        first, last = _date(params.get("start")), _date(params.get("end"))
+        if first and last and first <= last:
+            start = dt.datetime.combine(first, dt.time(), zone)
+            end = dt.datetime.combine(last + dt.timedelta(days=1), dt.time(), zone)
+            if end - start > MAX_SPAN:
+                start = end - MAX_SPAN
+        else:
+            span = RANGES.get(params.get("range") or "", RANGES[DEFAULT_RANGE])
+            end = hour_of(now) + HOUR
+            start = end - span if span <= HOURLY_UP_TO else day_of(end - span)
+    if start is None or end is None:  # unreachable: each branch above sets both
+        raise ValueError("no period")
+    period = Period.HOUR if end - start <= HOURLY_UP_TO else Period.DAY
+    if period == Period.DAY:
+        start, end = day_of(start), day_of(end - dt.timedelta(microseconds=1)) + DAY
+    kind = params.get("kind") or ""
+    province = (params.get("province") or "").strip()
+    if province:
+        from vcnet.opinion.provinces import canonical
+
+        province = canonical(province)
+    return Filters(
+        start=start.astimezone(dt.UTC),
+        end=end.astimezone(dt.UTC),
+        period=period,
+        source_id=_int(params.get("source")),
+        topic_id=_int(params.get("topic")),
+        province=province,
+        kind=kind if kind in ItemKind.values else "",
+    )
+
+
+@dataclass
+class Point:
+    bucket: dt.datetime
+    mentions: int = 0
+    positive: int = 0
+    neutral: int = 0
+    negative: int = 0
+
+
+@dataclass
+class TopicRow:
+    topic_id: int
+    label: str
+    keywords: list[str]
+    mentions: int
+    negative_share: float
+    previous: int
+
+
+@dataclass
+class ProvinceRow:
+    province: str
+    mentions: int
+    negative_share: float
+
+
+@dataclass
+class SourceRow:
+    source_id: int
+    name: str
+    kind: str
+    mentions: int
+
+
+@dataclass
+class TermRow:
+    term: str
+    mentions: int
+    negative_share: float
+
+
+@dataclass
+class Overview:
+    filters: Filters
+    total: int = 0
+    positive: int = 0
+    neutral: int = 0
+    negative: int = 0
+    previous_total: int = 0
+    series: list[Point] = field(default_factory=list)
+    topics: list[TopicRow] = field(default_factory=list)
+    provinces: list[ProvinceRow] = field(default_factory=list)
+    sources: list[SourceRow] = field(default_factory=list)
+    keywords: list[TermRow] = field(default_factory=list)
+    entities: list[TermRow] = field(default_factory=list)
+
+    def share(self, count: int) -> float:
+        return count / self.total if self.total else 0.0
+
+
+def _cube(
+    f: Filters, *, start: dt.datetime | None = None, end: dt.datetime | None = None
+) -> QuerySet[Aggregate]:
+    rows = Aggregate.objects.filter(
+        period=f.period, bucket__gte=start or f.start, bucket__lt=end or f.end
+    )
+    if f.topic_id:
+        rows = rows.filter(topic_id=f.topic_id)
+    if f.source_id:
+        rows = rows.filter(source_id=f.source_id)
+    if f.province:
+        rows = rows.filter(province=f.province)
+    if f.kind:
+        rows = rows.filter(kind=f.kind)
+    return rows.order_by()
+
+
+def _terms(f: Filters, term_type: str, limit: int) -> list[TermRow]:
+    rows = TermAggregate.objects.filter(
+        period=f.period, bucket__gte=f.start, bucket__lt=f.end, term_type=term_type
+    )
+    if f.topic_id:
+        rows = rows.filter(topic_id=f.topic_id)
+    grouped = (
+        rows.order_by()
+        .values("folded")
+        .annotate(m=Sum("mentions"), n=Sum("negative"))
+        .order_by("-m", "folded")[:limit]
+    )
+    top = list(grouped)
+    spelling = dict(
+        rows.filter(folded__in=[r["folded"] for r in top]).values_list("folded", "term")
+    )
+    return [
+        TermRow(spelling.get(r["folded"], r["folded"]), r["m"], r["n"] / r["m"] if r["m"] else 0)
+        for r in top
+    ]
+
+
+def buckets(f: Filters) -> list[dt.datetime]:
+    step = HOUR if f.period == Period.HOUR else DAY
+    out, moment = [], f.start
+    zone = ZoneInfo(settings.TIME_ZONE)
+    while moment < f.end:
+        out.append(moment)
+        if f.period == Period.HOUR:
+            moment = moment + step
+        else:  # local midnights (a fixed +07:00 today, but do not assume it)
+            local = moment.astimezone(zone)
+            moment = (local + DAY).replace(hour=0).astimezone(dt.UTC)
+    return out
+
+
+def overview(f: Filters) -> Overview:
+    """Everything the dashboard shows for `f`, from the aggregate tables."""
+    result = Overview(filters=f)
+    cube = _cube(f)
+    totals = cube.aggregate(
+        m=Sum("mentions"), p=Sum("positive"), n=Sum("neutral"), neg=Sum("negative")
+    )
+    result.total = totals["m"] or 0
+    result.positive, result.neutral, result.negative = (
+        totals["p"] or 0,
+        totals["n"] or 0,
+        totals["neg"] or 0,
+    )
+    result.previous_total = _cube(f.previous()).aggregate(m=Sum("mentions"))["m"] or 0
+    points = {b: Point(b) for b in buckets(f)}
+    for row in cube.values("bucket").annotate(
+        m=Sum("mentions"), p=Sum("positive"), n=Sum("neutral"), neg=Sum("negative")
+    ):
+        bucket = row["bucket"].astimezone(dt.UTC)
+        point = points.setdefault(bucket, Point(bucket))
+        point.mentions, point.positive, point.neutral, point.negative = (
+            row["m"],
+            row["p"],
+            row["n"],
+            row["neg"],
+        )
+    result.series = [points[b] for b in sorted(points)]
+
+    topic_rows = list(
+        cube.exclude(topic_id=0)
+        .values("topic_id")
+        .annotate(m=Sum("mentions"), neg=Sum("negative"))
+        .order_by("-m", "topic_id")[:10]
+    )
+    previous = dict(
+        _cube(f.previous())
+        .filter(topic_id__in=[r["topic_id"] for r in topic_rows])
+        .values("topic_id")
+        .annotate(m=Sum("mentions"))
+        .values_list("topic_id", "m")
+    )
+    topics = Topic.objects.in_bulk([r["topic_id"] for r in topic_rows])
+    result.topics = [
+        TopicRow(
+            topic_id=r["topic_id"],
+            label=topics[r["topic_id"]].label if r["topic_id"] in topics else "—",
+            keywords=list(topics[r["topic_id"]].keywords[:6]) if r["topic_id"] in topics else [],
+            mentions=r["m"],
+            negative_share=r["neg"] / r["m"] if r["m"] else 0.0,
+            previous=previous.get(r["topic_id"], 0),
+        )
+        for r in topic_rows
+    ]
+    result.provinces = [
+        ProvinceRow(r["province"], r["m"], r["neg"] / r["m"] if r["m"] else 0.0)
+        for r in cube.exclude(province="")
+        .values("province")
+        .annotate(m=Sum("mentions"), neg=Sum("negative"))
+        .order_by("-m", "province")
+    ]
+    source_rows = list(
+        cube.values("source_id").annotate(m=Sum("mentions")).order_by("-m", "source_id")[:10]
+    )
+    sources = Source.objects.in_bulk([r["source_id"] for r in source_rows])
+    result.sources = [
+        SourceRow(
+            r["source_id"],
+            sources[r["source_id"]].name if r["source_id"] in sources else "—",
+            sources[r["source_id"]].kind if r["source_id"] in sources else "",
+            r["m"],
+        )
+        for r in source_rows
+    ]
+    result.keywords = _terms(f, TermType.KEYWORD, 20)
+    result.entities = _terms(f, TermType.ENTITY, 20)
+    return result
+
+
+@dataclass
+class ItemRow:
+    id: int
+    kind: str
+    title: str
+    excerpt: str
+    url: str
+    source_name: str
+    published_at: dt.datetime
+    province: str
+    sentiment: str
+    topic_label: str
+
+
+EXCERPT = 300
+
+
+def sample_items(
+    f: Filters,
+    *,
+    sentiment: str = "",
+    term: str = "",
+    limit: int = 5,
+    before_id: int | None = None,
+) -> list[ItemRow]:
+    """Public items matching the filters, newest first: content, never who wrote it."""
+    items = Item.objects.filter(
+        state=ItemState.DONE, published_at__gte=f.start, published_at__lt=f.end
+    )
+    if f.topic_id:
+        items = items.filter(topic_id=f.topic_id)
+    if f.source_id:
+        items = items.filter(source_id=f.source_id)
+    if f.province:
+        items = items.filter(province=f.province)
+    if f.kind:
+        items = items.filter(kind=f.kind)
+    if sentiment in Sentiment.values:
+        items = items.filter(sentiment=sentiment)
+    folded = " ".join(fold(term).split())
+    if folded:
+        items = items.filter(folded__contains=folded)
+    if before_id:  # the cursor: the last item shown; newest first, ties by id
+        last = Item.objects.filter(pk=before_id).values_list("published_at", flat=True).first()
+        if last is not None:
+            items = items.filter(Q(published_at__lt=last) | Q(published_at=last, id__lt=before_id))
+    rows = items.order_by("-published_at", "-id").values(
+        "id",
+        "kind",
+        "title",
+        "text",
+        "url",
+        "source__name",
+        "published_at",
+        "province",
+        "sentiment",
+        "topic__label",
+    )[: max(1, min(limit, 100))]
+    return [
+        ItemRow(
+            id=r["id"],
+            kind=r["kind"],
+            title=r["title"],
+            excerpt=_excerpt(r["text"]),
+            url=r["url"],
+            source_name=r["source__name"],
+            published_at=r["published_at"],
+            province=r["province"],
+            sentiment=r["sentiment"],
+            topic_label=r["topic__label"] or "",
+        )
+        for r in rows
+    ]
+
+
+def _excerpt(text: str) -> str:
+    text = " ".join(text.split())
+    if len(text) <= EXCERPT:
+        return text
+    return text[: EXCERPT - 1].rsplit(" ", 1)[0] + "…"
+
+
+def topic_choices() -> list[tuple[int, str]]:
+    return list(Topic.objects.filter(active=True).order_by("label").values_list("id", "label"))
+
+
+def source_choices() -> list[tuple[int, str]]:
+    return list(Source.objects.order_by("kind", "name").values_list("id", "name"))
+
+
+def alerts_recent(limit: int = 20) -> list[Alert]:
+    return list(Alert.objects.select_related("watchlist", "acknowledged_by")[:limit])
+
+
+def sources_status() -> QuerySet[Source]:
+    """Every source with its fetch status, for administrators."""
+    return Source.objects.order_by("kind", "name")
+
+
+def pending_count() -> int:
+    return Item.objects.filter(state=ItemState.NEW).count()
+
+
+__all__ = [
+    "Filters",
+    "ItemRow",
+    "Overview",
+    "Point",
+    "alerts_recent",
+    "can_analyse",
+    "filters_from",
+    "overview",
+    "sample_items",
+    "source_choices",
+    "topic_choices",
+]
