@@ -10,8 +10,7 @@ import pytest
 from django.test import Client
 from django.utils import timezone
 
-from vcnet.accounts.models import Role, Unit, User
-from vcnet.accounts.tests.factories import MembershipFactory, UserFactory
+from vcnet.accounts.models import User
 from vcnet.opinion import aggregates, pipeline, services
 from vcnet.opinion.models import ItemKind, Source, Watchlist
 from vcnet.opinion.types import ItemDraft
@@ -23,13 +22,6 @@ TEXTS = [
     "Rác thải để ùn ứ ở đầu ngõ cả tuần không ai thu gom, mùi hôi kinh khủng.",
     "Phường thông báo lịch tiêm chủng mở rộng cho trẻ em vào thứ bảy.",
 ]
-
-
-@pytest.fixture
-def analyst(province: Unit) -> User:
-    user = UserFactory(full_name="Trần Ngọc Mai", email="phantich@vcnet.test")
-    MembershipFactory(user=user, unit=province, role=Role.ANALYST)
-    return user
 
 
 @pytest.fixture

@@ -11,8 +11,8 @@ import datetime as dt
 import pytest
 from django.utils import timezone, translation
 
-from vcnet.accounts.models import Role, Unit, User
-from vcnet.accounts.tests.factories import MembershipFactory, UserFactory
+from vcnet.accounts.models import User
+from vcnet.accounts.tests.factories import UserFactory
 from vcnet.notifications.models import Notification
 from vcnet.opinion import aggregates, alerts, pipeline, selectors, services, tasks, topics
 from vcnet.opinion.models import (
@@ -45,13 +45,6 @@ COMPLAINTS = [
     "Đường Lê Lợi ngập cả tuần không ai xử lý, xe chết máy hàng loạt, thật thất vọng.",
     "Hồ sơ đất đai nộp ba tháng vẫn chưa có kết quả, đi lại mỏi mệt mà không ai trả lời.",
 ]
-
-
-@pytest.fixture
-def analyst(province: Unit) -> User:
-    user = UserFactory(full_name="Trần Ngọc Mai", email="phantich@vcnet.test")
-    MembershipFactory(user=user, unit=province, role=Role.ANALYST, title="Phân tích dư luận")
-    return user
 
 
 def _drafts(texts: list[str], *, at: dt.datetime, prefix: str, province: str = "") -> list:

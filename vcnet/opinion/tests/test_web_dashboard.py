@@ -16,8 +16,7 @@ from django.test import Client
 from django.urls import reverse
 from django.utils import timezone
 
-from vcnet.accounts.models import Role, Unit, User
-from vcnet.accounts.tests.factories import MembershipFactory, UserFactory
+from vcnet.accounts.models import User
 from vcnet.opinion import aggregates, pipeline, services
 from vcnet.opinion.models import (
     Alert,
@@ -137,14 +136,6 @@ def browser(user: User | None = None) -> Client:
     if user is not None:
         client.force_login(user)
     return client
-
-
-@pytest.fixture
-def analyst(province: Unit) -> User:
-    """An analyst of the Nghệ An unit (its region: Nghệ An)."""
-    user = UserFactory(full_name="Hoàng Thị Lan", email="phantich@nghean.vcnet.test")
-    MembershipFactory(user=user, unit=province, role=Role.ANALYST, title="Chuyên viên phân tích")
-    return user
 
 
 @dataclass

@@ -22,13 +22,6 @@ CSV = (
 PNG = b"\x89PNG\r\n\x1a\n" + b"\x00" * 64
 
 
-@pytest.fixture
-def analyst(province: Unit) -> User:
-    user = UserFactory(full_name="Trần Ngọc Mai", email="phantich@vcnet.test")
-    MembershipFactory(user=user, unit=province, role=Role.ANALYST)
-    return user
-
-
 def _client(user: User) -> Client:
     client = Client()
     client.cookies["django_language"] = "en"
