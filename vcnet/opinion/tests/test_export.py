@@ -20,7 +20,6 @@ from vcnet.opinion.tests.test_web_dashboard import (  # fixtures and helpers, no
     NGHE_AN,
     TOTAL,
     Corpus,
-    analyst,  # noqa: F401
     browser,
     corpus,  # noqa: F401
 )
@@ -113,7 +112,7 @@ def test_the_pdf_report_is_in_vietnamese(analyst: User, corpus: Corpus) -> None:
     assert "Nghệ An" in text  # the filter summary and the provinces table, with diacritics
 
 
-def test_an_empty_period_still_gives_a_report(analyst: User) -> None:  # noqa: F811
+def test_an_empty_period_still_gives_a_report(analyst: User) -> None:
     client = browser(analyst)
     params = {"start": "2020-01-01", "end": "2020-01-02"}
     pdf = _download(client.get(reverse("opinion:export", kwargs={"fmt": "pdf"}), params), "pdf")
@@ -123,6 +122,6 @@ def test_an_empty_period_still_gives_a_report(analyst: User) -> None:  # noqa: F
     assert next(row for row in overview if row[0] == "Mentions")[1] == 0
 
 
-def test_other_formats_are_not_found(analyst: User) -> None:  # noqa: F811
+def test_other_formats_are_not_found(analyst: User) -> None:
     response = browser(analyst).get(reverse("opinion:export", kwargs={"fmt": "csv"}))
     assert response.status_code == 404
