@@ -386,6 +386,38 @@ HOUR_BUCKET = "strftime('%Y-%m-%d %H:00:00', i.published_at)"
 DAY_BUCKET = "strftime('%Y-%m-%d %H:%M:%S', bucket, '+7 hours', 'start of day', '-7 hours')"
 
 
+# The local week (Monday 00:00, UTC+7) holding a day bucket, as its start in UTC.
+WEEK_BUCKET = (
+    "strftime('%Y-%m-%d %H:%M:%S', bucket, '+7 hours', 'start of day', '-6 days', "
+    "'weekday 1', '-7 hours')"
+)
+DIMENSION_SQL = {"": "''", "topic": "topic_id", "source": "source_id", "province": "province"}
+
+
+def _marginal_specs() -> list[tuple[bool, str, str]]:
+    """(a kind?, filter_dim, dim) of each family of marginal rows, as aggregates.py builds them."""
+    from vcnet.opinion.aggregates import MARGINS
+
+    return [
+        (kind, str(by), str(dim))
+        for keep_kind, by, dims in MARGINS
+        for kind in ((False, True) if keep_kind else (False,))
+        for dim in dims
+    ]
+
+
+def _marginal_sql(period: str, spec: tuple[bool, str, str]) -> str:
+    kind, by, dim = spec
+    by_sql, dim_sql = DIMENSION_SQL[by], DIMENSION_SQL[dim]
+    where = f"AND CAST({by_sql} AS TEXT) NOT IN ('', '0')" if by else ""
+    return f"""INSERT INTO opinion_marginal (period, bucket, kind, filter_dim, filter_value,
+            dim, value, mentions, positive, neutral, negative)
+        SELECT period, bucket, {"kind" if kind else "''"}, '{by}', CAST({by_sql} AS TEXT), '{dim}',
+            CAST({dim_sql} AS TEXT), sum(mentions), sum(positive), sum(neutral), sum(negative)
+        FROM opinion_aggregate WHERE period = '{period}' {where}
+        GROUP BY bucket, 3, 5, 7"""  # noqa: S608 (constants only)
+
+
 def build_aggregates(
     conn: sqlite3.Connection, vocab: list[str], entities: list[str], fold: Any
 ) -> dict[str, Any]:
@@ -411,27 +443,26 @@ def build_aggregates(
             FROM opinion_aggregate WHERE period = 'hour'
             GROUP BY 2, 3, 4, 5, 6""",  # noqa: S608 (constants only)
         ),
-        (
-            "keyword hour rows",
-            f"""INSERT INTO opinion_termaggregate (period, bucket, term_type, term, folded,
-                topic_id, mentions, negative)
-            SELECT 'hour', {HOUR_BUCKET}, 'keyword', v.term, v.folded, COALESCE(i.topic_id, 0),
-                count(*), sum(i.sentiment = 'negative')
-            FROM opinion_item i, json_each(i.keywords) k JOIN bench_terms v ON v.term = k.value
-            WHERE i.state = 'done'
-            GROUP BY 2, v.folded, 6""",  # noqa: S608 (constants only)
-        ),
-        (
-            "entity hour rows",
-            f"""INSERT INTO opinion_termaggregate (period, bucket, term_type, term, folded,
-                topic_id, mentions, negative)
-            SELECT 'hour', {HOUR_BUCKET}, 'entity', v.term, v.folded, COALESCE(i.topic_id, 0),
-                count(*), sum(i.sentiment = 'negative')
-            FROM opinion_item i, json_each(i.entities) e
-                JOIN bench_terms v ON v.term = json_extract(e.value, '$.text')
-            WHERE i.state = 'done'
-            GROUP BY 2, v.folded, 6""",  # noqa: S608 (constants only)
-        ),
+        *[
+            (
+                f"{term_type} hour rows{label}",
+                f"""INSERT INTO opinion_termaggregate (period, bucket, term_type, term, folded,
+                    topic_id, mentions, negative)
+                SELECT 'hour', {HOUR_BUCKET}, '{term_type}', v.term, v.folded, {topic},
+                    count(*), sum(i.sentiment = 'negative')
+                FROM opinion_item i, json_each(i.{column}) k JOIN bench_terms v ON v.term = {value}
+                WHERE i.state = 'done' {where}
+                GROUP BY 2, v.folded, 6""",  # noqa: S608 (constants only)
+            )
+            for term_type, column, value in (
+                ("keyword", "keywords", "k.value"),
+                ("entity", "entities", "json_extract(k.value, '$.text')"),
+            )
+            for label, topic, where in (
+                (" (all items)", "0", ""),
+                (" (per topic)", "i.topic_id", "AND i.topic_id IS NOT NULL"),
+            )
+        ],
         (
             "term day rows",
             f"""INSERT INTO opinion_termaggregate (period, bucket, term_type, term, folded,
@@ -441,6 +472,20 @@ def build_aggregates(
             FROM opinion_termaggregate WHERE period = 'hour'
             GROUP BY 2, term_type, folded, topic_id""",  # noqa: S608 (constants only)
         ),
+        (
+            "term week rows",
+            f"""INSERT INTO opinion_termaggregate (period, bucket, term_type, term, folded,
+                topic_id, mentions, negative)
+            SELECT 'week', {WEEK_BUCKET}, term_type, max(term), folded, topic_id,
+                sum(mentions), sum(negative)
+            FROM opinion_termaggregate WHERE period = 'day'
+            GROUP BY 2, term_type, folded, topic_id""",  # noqa: S608 (constants only)
+        ),
+        *[
+            (f"marginal {period} rows {spec}", _marginal_sql(period, spec))
+            for period in ("hour", "day")
+            for spec in _marginal_specs()
+        ],
     ]
     conn.execute("CREATE TEMP TABLE bench_terms (term TEXT PRIMARY KEY, folded TEXT)")
     conn.executemany(

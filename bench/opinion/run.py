@@ -509,14 +509,17 @@ def dashboard_bench(args: argparse.Namespace) -> dict[str, Any]:
     from django.test import Client
 
     from vcnet.opinion import selectors
-    from vcnet.opinion.models import Aggregate, Item, TermAggregate
+    from vcnet.opinion.models import Aggregate, Item, Marginal, TermAggregate
 
     report["rows"] = {
         "items": Item.objects.count(),
         "aggregate_hour": Aggregate.objects.filter(period="hour").count(),
         "aggregate_day": Aggregate.objects.filter(period="day").count(),
+        "marginal_hour": Marginal.objects.filter(period="hour").count(),
+        "marginal_day": Marginal.objects.filter(period="day").count(),
         "term_hour": TermAggregate.objects.filter(period="hour").count(),
         "term_day": TermAggregate.objects.filter(period="day").count(),
+        "term_week": TermAggregate.objects.filter(period="week").count(),
     }
     report["database_mb"] = round(db.stat().st_size / 2**20)
     print(f"rows: {report['rows']}; {report['database_mb']:,} MB", flush=True)

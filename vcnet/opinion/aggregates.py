@@ -1,17 +1,18 @@
 """The aggregate tables the dashboards read, rebuilt per hour from the analysed items.
 
 An hour's rows are recomputed whole from the items published in that hour (one GROUP BY for
-the cube, one pass over the keywords), then each touched local day is re-summed from its 24
-hour rows. Rebuilding rather than incrementing keeps the counts right when items arrive late,
-are analysed twice, move to a new topic or are deleted, and costs one hour's items at a time.
-Day buckets start at local midnight (`TIME_ZONE`, Asia/Ho_Chi_Minh), as people read days.
+the cube, its marginal sums from those rows, one pass over the keywords), then each touched
+local day is re-summed from its 24 hour rows, and each touched week's terms from its 7 days.
+Rebuilding rather than incrementing keeps the counts right when items arrive late, are analysed
+twice, move to a new topic or are deleted, and costs one hour's items at a time. Day buckets
+start at local midnight (`TIME_ZONE`, Asia/Ho_Chi_Minh), as people read days; weeks on Monday.
 """
 
 from __future__ import annotations
 
 import datetime as dt
 from collections import Counter, defaultdict
-from collections.abc import Iterable
+from collections.abc import Callable, Iterable
 from zoneinfo import ZoneInfo
 
 from django.conf import settings
@@ -21,8 +22,10 @@ from django.db.models import Count, Q, Sum
 from vcnet.core.text import fold
 from vcnet.opinion.models import (
     Aggregate,
+    Dimension,
     Item,
     ItemState,
+    Marginal,
     Period,
     Sentiment,
     TermAggregate,
@@ -44,23 +47,113 @@ def day_of(moment: dt.datetime) -> dt.datetime:
     return local.replace(hour=0, minute=0, second=0, microsecond=0)
 
 
+def week_of(moment: dt.datetime) -> dt.datetime:
+    """The start of the local week (Monday midnight) holding `moment`."""
+    day = day_of(moment)  # local wall-clock arithmetic from here: midnight stays midnight
+    return day - dt.timedelta(days=day.weekday())
+
+
 def rebuild(hours: Iterable[dt.datetime]) -> int:
-    """Recompute the hour rows of `hours` and the day rows of their days; returns the hours."""
+    """Recompute the hour rows of `hours`, the day rows of their days and the week rows of
+    their weeks; returns the number of hours."""
     touched = sorted({hour_of(h) for h in hours})
     for hour in touched:
         with transaction.atomic():
             _rebuild_hour(hour)
-    for day in sorted({day_of(h) for h in touched}):
+    days = sorted({day_of(h) for h in touched})
+    for day in days:
         with transaction.atomic():
             _rebuild_day(day)
+    for week in sorted({week_of(d) for d in days}):
+        with transaction.atomic():
+            _rebuild_week(week)
     return len(touched)
+
+
+def rebuild_all(progress: Callable[[int, int], None] | None = None) -> int:
+    """Recompute every aggregate from the analysed items, hour by hour; returns the hours."""
+    hours = sorted(
+        {
+            hour_of(moment)
+            for moment in Item.objects.filter(state=ItemState.DONE)
+            .order_by()
+            .values_list("published_at", flat=True)
+            .iterator(chunk_size=5000)
+        }
+    )
+    with transaction.atomic():
+        for model in (Aggregate, Marginal, TermAggregate):
+            model.objects.all().delete()
+    for done in range(0, len(hours), 24):
+        rebuild(hours[done : done + 24])
+        if progress:
+            progress(min(done + 24, len(hours)), len(hours))
+    return len(hours)
+
+
+COUNTS = ("mentions", "positive", "neutral", "negative")
+# (kind kept?, filtered dimension, the dimensions summed under it)
+MARGINS: tuple[tuple[bool, str, tuple[str, ...]], ...] = (
+    (True, Dimension.NONE, (Dimension.NONE, Dimension.TOPIC, Dimension.SOURCE, Dimension.PROVINCE)),
+    (False, Dimension.TOPIC, (Dimension.NONE, Dimension.SOURCE, Dimension.PROVINCE)),
+    (False, Dimension.SOURCE, (Dimension.NONE, Dimension.TOPIC, Dimension.PROVINCE)),
+    (False, Dimension.PROVINCE, (Dimension.NONE, Dimension.TOPIC, Dimension.SOURCE)),
+)
+
+
+def marginals(cube: Iterable[dict[str, object]]) -> dict[tuple[str, str, str, str, str], list[int]]:
+    """The marginal sums of cube rows (topic_id, source_id, province, kind and the counts),
+    keyed by (kind, filter_dim, filter_value, dim, value) as `Marginal` stores them."""
+    sums: dict[tuple[str, str, str, str, str], list[int]] = defaultdict(lambda: [0, 0, 0, 0])
+    for row in cube:
+        values: dict[str, str] = {
+            Dimension.NONE: "",
+            Dimension.TOPIC: str(row["topic_id"] or 0),
+            Dimension.SOURCE: str(row["source_id"]),
+            Dimension.PROVINCE: str(row["province"]),
+        }
+        counts = [int(row[c]) for c in COUNTS]  # type: ignore[call-overload]
+        for keep_kind, by, dims in MARGINS:
+            if by and values[by] in ("", "0"):  # nobody filters on "no topic" or "no province"
+                continue
+            for kind in ("", str(row["kind"])) if keep_kind else ("",):
+                for dim in dims:
+                    total = sums[(kind, by, values[by], dim, values[dim])]
+                    for i, count in enumerate(counts):
+                        total[i] += count
+    return sums
+
+
+def _store_marginals(
+    period: str, bucket: dt.datetime, sums: dict[tuple[str, str, str, str, str], list[int]]
+) -> None:
+    Marginal.objects.filter(period=period, bucket=bucket).delete()
+    Marginal.objects.bulk_create(
+        [
+            Marginal(
+                period=period,
+                bucket=bucket,
+                kind=kind,
+                filter_dim=by,
+                filter_value=filter_value,
+                dim=dim,
+                value=value,
+                mentions=m,
+                positive=p,
+                neutral=n,
+                negative=neg,
+            )
+            for (kind, by, filter_value, dim, value), (m, p, n, neg) in sums.items()
+        ],
+        batch_size=1000,
+    )
 
 
 def _rebuild_hour(hour: dt.datetime) -> None:
     items = Item.objects.filter(
         state=ItemState.DONE, published_at__gte=hour, published_at__lt=hour + HOUR
     )
-    cube = (
+    cube = list(
         items.order_by()
         .values("topic_id", "source_id", "province", "kind")
         .annotate(
@@ -88,6 +181,7 @@ def _rebuild_hour(hour: dt.datetime) -> None:
             for row in cube
         ]
     )
+    _store_marginals(Period.HOUR, hour, marginals(cube))
     TermAggregate.objects.filter(period=Period.HOUR, bucket=hour).delete()
     TermAggregate.objects.bulk_create(_term_rows(items, hour), batch_size=1000)
 
@@ -106,10 +200,11 @@ def _term_rows(items: Iterable[Item], hour: dt.datetime) -> list[TermAggregate]:
             if not folded or (term_type, folded) in seen:
                 continue
             seen.add((term_type, folded))
-            key = (term_type, folded, topic_id or 0)
-            mentions[key] += 1
-            if sentiment == Sentiment.NEGATIVE:
-                negative[key] += 1
+            for topic in {0, topic_id or 0}:  # 0: every item
+                key = (term_type, folded, topic)
+                mentions[key] += 1
+                if sentiment == Sentiment.NEGATIVE:
+                    negative[key] += 1
             spellings[(term_type, folded)][term[:200]] += 1
     return [
         TermAggregate(
@@ -152,6 +247,23 @@ def _rebuild_day(day: dt.datetime) -> None:
             for row in cube
         ]
     )
+    margins = (
+        Marginal.objects.filter(span)
+        .order_by()
+        .values_list("kind", "filter_dim", "filter_value", "dim", "value")
+        .annotate(m=Sum("mentions"), p=Sum("positive"), n=Sum("neutral"), neg=Sum("negative"))
+    )
+    _store_marginals(Period.DAY, day, {tuple(r[:5]): list(r[5:]) for r in margins})
+    _sum_terms(span, Period.DAY, day)
+
+
+def _rebuild_week(week: dt.datetime) -> None:
+    span = Q(period=Period.DAY, bucket__gte=week, bucket__lt=week + dt.timedelta(days=7))
+    _sum_terms(span, Period.WEEK, week)
+
+
+def _sum_terms(span: Q, period: str, bucket: dt.datetime) -> None:
+    """Replace the term rows of (`period`, `bucket`) by the sums of the rows in `span`."""
     terms = (
         TermAggregate.objects.filter(span)
         .order_by()
@@ -161,12 +273,12 @@ def _rebuild_day(day: dt.datetime) -> None:
     spelling = dict(
         TermAggregate.objects.filter(span).order_by("bucket").values_list("folded", "term")
     )
-    TermAggregate.objects.filter(period=Period.DAY, bucket=day).delete()
+    TermAggregate.objects.filter(period=period, bucket=bucket).delete()
     TermAggregate.objects.bulk_create(
         [
             TermAggregate(
-                period=Period.DAY,
-                bucket=day,
+                period=period,
+                bucket=bucket,
                 term_type=row["term_type"],
                 term=spelling.get(row["folded"], row["folded"]),
                 folded=row["folded"],

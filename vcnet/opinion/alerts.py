@@ -37,12 +37,13 @@ from django.utils.translation import gettext as _
 from vcnet.core.text import fold
 from vcnet.opinion.aggregates import HOUR, hour_of
 from vcnet.opinion.models import (
-    Aggregate,
     Alert,
     AlertKind,
     AlertSubject,
+    Dimension,
     Item,
     ItemState,
+    Marginal,
     Period,
     TermAggregate,
     TermType,
@@ -88,20 +89,20 @@ def _baseline_hours(hour: dt.datetime) -> list[dt.datetime]:
 
 def _topic_counts(hours: list[dt.datetime]) -> dict[tuple[int, dt.datetime], Counts]:
     rows = (
-        Aggregate.objects.filter(period=Period.HOUR, bucket__in=hours)
-        .exclude(topic_id=0)
-        .order_by()
-        .values("topic_id", "bucket")
-        .annotate(m=Sum("mentions"), n=Sum("negative"))
+        Marginal.objects.filter(
+            period=Period.HOUR, bucket__in=hours, kind="", filter_dim="", dim=Dimension.TOPIC
+        )
+        .exclude(value="0")
+        .values_list("value", "bucket", "mentions", "negative")
     )
-    return {(r["topic_id"], r["bucket"]): Counts(r["m"], r["n"]) for r in rows}
+    return {(int(key), bucket): Counts(m, n) for key, bucket, m, n in rows}
 
 
 def _keyword_counts(
     hours: list[dt.datetime], only: Iterable[str] | None = None
 ) -> dict[tuple[str, dt.datetime], Counts]:
     rows = TermAggregate.objects.filter(
-        period=Period.HOUR, bucket__in=hours, term_type=TermType.KEYWORD
+        period=Period.HOUR, bucket__in=hours, term_type=TermType.KEYWORD, topic_id=0
     )
     if only is not None:
         rows = rows.filter(folded__in=list(only))
@@ -112,11 +113,17 @@ def _keyword_counts(
 
 
 def _week_share(hour: dt.datetime, topic_id: int | None) -> float | None:
-    rows = Aggregate.objects.filter(
-        period=Period.HOUR, bucket__gte=hour - dt.timedelta(days=BASELINE_DAYS), bucket__lt=hour
+    rows = Marginal.objects.filter(
+        period=Period.HOUR,
+        bucket__gte=hour - dt.timedelta(days=BASELINE_DAYS),
+        bucket__lt=hour,
+        kind="",
+        filter_dim="",
     )
-    if topic_id is not None:
-        rows = rows.filter(topic_id=topic_id)
+    if topic_id is None:
+        rows = rows.filter(dim=Dimension.NONE)
+    else:
+        rows = rows.filter(dim=Dimension.TOPIC, value=str(topic_id))
     total = rows.aggregate(m=Sum("mentions"), n=Sum("negative"))
     if (total["m"] or 0) < MIN_BASELINE:
         return None

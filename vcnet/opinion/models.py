@@ -179,9 +179,22 @@ class Item(models.Model):
 class Period(models.TextChoices):
     HOUR = "hour", _("Hour")
     DAY = "day", _("Day")
+    WEEK = "week", _("Week")  # term rows only: Monday to Sunday, local days
 
 
-class Aggregate(models.Model):
+class Counts(models.Model):
+    """Items counted, and how many of them read positive, neutral and negative."""
+
+    mentions = models.PositiveIntegerField(default=0)
+    positive = models.PositiveIntegerField(default=0)
+    neutral = models.PositiveIntegerField(default=0)
+    negative = models.PositiveIntegerField(default=0)
+
+    class Meta:
+        abstract = True
+
+
+class Aggregate(Counts):
     """Mentions and sentiment of the items of one hour or day (UTC bucket start) that share a
     topic, source, province and kind: a small cube the dashboards filter and sum, never items.
 
@@ -195,10 +208,6 @@ class Aggregate(models.Model):
     source_id = models.PositiveIntegerField(default=0)
     province = models.CharField(max_length=80, blank=True)
     kind = models.CharField(max_length=20, choices=ItemKind.choices)
-    mentions = models.PositiveIntegerField(default=0)
-    positive = models.PositiveIntegerField(default=0)
-    neutral = models.PositiveIntegerField(default=0)
-    negative = models.PositiveIntegerField(default=0)
 
     class Meta:
         verbose_name = _("aggregate")
@@ -212,10 +221,57 @@ class Aggregate(models.Model):
         indexes = [
             models.Index(fields=["period", "bucket"], name="opinion_agg_time"),
             models.Index(fields=["period", "topic_id", "bucket"], name="opinion_agg_topic_time"),
+            models.Index(fields=["period", "source_id", "bucket"], name="opinion_agg_source_time"),
+            models.Index(fields=["period", "province", "bucket"], name="opinion_agg_prov_time"),
         ]
 
     def __str__(self) -> str:
         return f"{self.period} {self.bucket:%Y-%m-%d %H:00} topic {self.topic_id}"
+
+
+class Dimension(models.TextChoices):
+    NONE = "", _("All")
+    TOPIC = "topic", _("Topic")
+    SOURCE = "source", _("Source")
+    PROVINCE = "province", _("Province")
+
+
+class Marginal(Counts):
+    """The cube summed along its dimensions, so a dashboard reads only the rows it shows.
+
+    A row holds the items of one bucket that have `value` on dimension `dim` ("" = all of
+    them), among those with `filter_value` on dimension `filter_dim` ("" = no filter) and of
+    `kind` ("" = every kind; a kind is kept only with `filter_dim` = ""). Ninety days of the province breakdown are 90 x
+    63 rows here, where the cube holds every topic x source x province x kind combination
+    of those days. Filters on two dimensions or more read the cube. Rebuilt with the cube.
+    """
+
+    period = models.CharField(max_length=4, choices=Period.choices)
+    bucket = models.DateTimeField()
+    kind = models.CharField(max_length=20, blank=True)
+    filter_dim = models.CharField(max_length=10, blank=True, choices=Dimension.choices)
+    filter_value = models.CharField(max_length=80, blank=True)
+    dim = models.CharField(max_length=10, blank=True, choices=Dimension.choices)
+    value = models.CharField(max_length=80, blank=True)
+
+    class Meta:
+        verbose_name = _("marginal sum")
+        verbose_name_plural = _("marginal sums")
+        constraints = [
+            models.UniqueConstraint(
+                fields=["period", "bucket", "kind", "filter_dim", "filter_value", "dim", "value"],
+                name="opinion_marginal_unique",
+            ),
+        ]
+        indexes = [
+            models.Index(
+                fields=["period", "kind", "filter_dim", "filter_value", "dim", "bucket"],
+                name="opinion_marginal_read",
+            ),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.period} {self.bucket:%Y-%m-%d %H:00} {self.filter_dim}={self.filter_value} {self.dim}"
 
 
 class TermType(models.TextChoices):
@@ -224,7 +280,12 @@ class TermType(models.TextChoices):
 
 
 class TermAggregate(models.Model):
-    """Mentions of one keyword or named entity in one hour or day, per topic."""
+    """Mentions of one keyword or named entity in one hour, day or week, per topic.
+
+    `topic_id` 0 holds every item (with a topic or without), so the unfiltered figures read one
+    row per term and bucket; a topic's rows hold that topic's items. Week rows (Monday to
+    Sunday, local) sum their days, so a 90-day period reads about 25 buckets, not 90.
+    """
 
     period = models.CharField(max_length=4, choices=Period.choices)
     bucket = models.DateTimeField()
@@ -245,7 +306,9 @@ class TermAggregate(models.Model):
             ),
         ]
         indexes = [
-            models.Index(fields=["period", "term_type", "bucket"], name="opinion_term_time"),
+            models.Index(
+                fields=["period", "term_type", "topic_id", "bucket"], name="opinion_term_time"
+            ),
             models.Index(fields=["period", "folded", "bucket"], name="opinion_term_key_time"),
         ]
 

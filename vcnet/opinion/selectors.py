@@ -1,9 +1,11 @@
 """What analysts read: sums over the aggregate tables, and public sample items.
 
-Every figure here comes from `Aggregate`/`TermAggregate`, so a dashboard costs the same at a
-thousand items as at millions; only `sample_items` touches items, a handful at a time, and never
-by author (items have none). Filters pick rows of the aggregate cube (topic, source, province,
-kind); keyword and entity figures honour the topic filter only (their table is kept per topic).
+Every figure here comes from `Marginal`, `Aggregate` and `TermAggregate`, so a dashboard reads
+about as many rows as it draws whether there are a thousand items or millions; only
+`sample_items` touches items, a handful at a time, and never by author (items have none).
+Filters pick marginal rows (none, a kind, or one of topic, source and province) or, combined,
+rows of the cube; keyword and entity figures honour the topic filter only (their table is kept
+per topic and for all items).
 """
 
 from __future__ import annotations
@@ -11,6 +13,7 @@ from __future__ import annotations
 import datetime as dt
 from collections.abc import Mapping
 from dataclasses import dataclass, field
+from typing import Any
 from zoneinfo import ZoneInfo
 
 from django.conf import settings
@@ -19,13 +22,15 @@ from django.utils import timezone
 
 from vcnet.accounts.models import User
 from vcnet.core.text import fold
-from vcnet.opinion.aggregates import DAY, HOUR, day_of, hour_of
+from vcnet.opinion.aggregates import DAY, HOUR, day_of, hour_of, week_of
 from vcnet.opinion.models import (
     Aggregate,
     Alert,
+    Dimension,
     Item,
     ItemKind,
     ItemState,
+    Marginal,
     Period,
     Sentiment,
     Source,
@@ -228,12 +233,110 @@ def _cube(
     return rows.order_by()
 
 
+_CUBE_FIELD: dict[str, str] = {
+    Dimension.TOPIC: "topic_id",
+    Dimension.SOURCE: "source_id",
+    Dimension.PROVINCE: "province",
+}
+_NOTHING: dict[str, Any] = {Dimension.TOPIC: 0, Dimension.PROVINCE: ""}  # left out of rankings
+_SUMS = {
+    "m": Sum("mentions"),
+    "p": Sum("positive"),
+    "n": Sum("neutral"),
+    "neg": Sum("negative"),
+}
+
+
+class _Sums:
+    """The sums behind one dashboard: from `Marginal` rows where the filters allow (none, a
+    kind, or one of topic, source and province), from the cube otherwise."""
+
+    def __init__(self, f: Filters) -> None:
+        self.f = f
+        by = [
+            (dim, str(value))
+            for dim, value in (
+                (Dimension.TOPIC, f.topic_id),
+                (Dimension.SOURCE, f.source_id),
+                (Dimension.PROVINCE, f.province),
+            )
+            if value
+        ]
+        self.slice: dict[str, str] | None = None
+        if not by:
+            self.slice = {"kind": f.kind, "filter_dim": "", "filter_value": ""}
+        elif len(by) == 1 and not f.kind:
+            self.slice = {"kind": "", "filter_dim": by[0][0], "filter_value": by[0][1]}
+
+    def _rows(self, dim: str, previous: bool = False) -> QuerySet[Any]:
+        f = self.f.previous() if previous else self.f
+        if self.slice is not None:
+            return Marginal.objects.filter(
+                period=f.period, bucket__gte=f.start, bucket__lt=f.end, dim=dim, **self.slice
+            ).order_by()
+        return _cube(f)
+
+    def total(self, *, previous: bool = False) -> dict[str, int]:
+        sums = self._rows(Dimension.NONE, previous).aggregate(**_SUMS)
+        return {k: v or 0 for k, v in sums.items()}
+
+    def series(self) -> list[dict[str, Any]]:
+        return list(self._rows(Dimension.NONE).values("bucket").annotate(**_SUMS))
+
+    def grouped(
+        self,
+        dim: str,
+        *,
+        limit: int | None = None,
+        only: list[Any] | None = None,
+        previous: bool = False,
+    ) -> list[tuple[Any, int, int]]:
+        """(key, mentions, negative) per value of `dim`, most mentioned first; "no topic" and
+        "no province" are left out."""
+        numeric = dim in (Dimension.TOPIC, Dimension.SOURCE)
+        if self.slice is not None and self.slice["filter_dim"] == dim:  # the filtered value alone
+            key = int(self.slice["filter_value"]) if numeric else self.slice["filter_value"]
+            total = self.total(previous=previous)
+            if not total["m"] or (only is not None and key not in only):
+                return []
+            return [(key, total["m"], total["neg"])]
+        rows = self._rows(dim, previous)
+        field = "value" if self.slice is not None else _CUBE_FIELD[dim]
+        cast = str if field == "value" else (lambda key: key)
+        if dim in _NOTHING:
+            rows = rows.exclude(**{field: cast(_NOTHING[dim])})
+        if only is not None:
+            rows = rows.filter(**{f"{field}__in": [cast(k) for k in only]})
+        grouped = rows.values(field).annotate(m=Sum("mentions"), neg=Sum("negative"))
+        grouped = grouped.order_by("-m", field)
+        if limit is not None:
+            grouped = grouped[:limit]
+        return [(int(r[field]) if numeric else r[field], r["m"], r["neg"]) for r in grouped]
+
+
+def _term_rows(f: Filters) -> Q:
+    """The term rows that add up to `f`'s period: weeks inside it, days at its edges."""
+    if f.period != Period.DAY:
+        return Q(period=f.period, bucket__gte=f.start, bucket__lt=f.end)
+    zone = ZoneInfo(settings.TIME_ZONE)
+    start, end = f.start.astimezone(zone), f.end.astimezone(zone)
+    first_week = week_of(start)
+    if first_week < start:
+        first_week += dt.timedelta(days=7)
+    last_week = week_of(end)
+    if last_week <= first_week:
+        return Q(period=Period.DAY, bucket__gte=f.start, bucket__lt=f.end)
+    return (
+        Q(period=Period.WEEK, bucket__gte=first_week, bucket__lt=last_week)
+        | Q(period=Period.DAY, bucket__gte=f.start, bucket__lt=first_week)
+        | Q(period=Period.DAY, bucket__gte=last_week, bucket__lt=f.end)
+    )
+
+
 def _terms(f: Filters, term_type: str, limit: int) -> list[TermRow]:
     rows = TermAggregate.objects.filter(
-        period=f.period, bucket__gte=f.start, bucket__lt=f.end, term_type=term_type
+        _term_rows(f), term_type=term_type, topic_id=f.topic_id or 0
     )
-    if f.topic_id:
-        rows = rows.filter(topic_id=f.topic_id)
     grouped = (
         rows.order_by()
         .values("folded")
@@ -267,21 +370,13 @@ def buckets(f: Filters) -> list[dt.datetime]:
 def overview(f: Filters) -> Overview:
     """Everything the dashboard shows for `f`, from the aggregate tables."""
     result = Overview(filters=f)
-    cube = _cube(f)
-    totals = cube.aggregate(
-        m=Sum("mentions"), p=Sum("positive"), n=Sum("neutral"), neg=Sum("negative")
-    )
-    result.total = totals["m"] or 0
-    result.positive, result.neutral, result.negative = (
-        totals["p"] or 0,
-        totals["n"] or 0,
-        totals["neg"] or 0,
-    )
-    result.previous_total = _cube(f.previous()).aggregate(m=Sum("mentions"))["m"] or 0
+    sums = _Sums(f)
+    totals = sums.total()
+    result.total = totals["m"]
+    result.positive, result.neutral, result.negative = totals["p"], totals["n"], totals["neg"]
+    result.previous_total = sums.total(previous=True)["m"]
     points = {b: Point(b) for b in buckets(f)}
-    for row in cube.values("bucket").annotate(
-        m=Sum("mentions"), p=Sum("positive"), n=Sum("neutral"), neg=Sum("negative")
-    ):
+    for row in sums.series():
         bucket = row["bucket"].astimezone(dt.UTC)
         point = points.setdefault(bucket, Point(bucket))
         point.mentions, point.positive, point.neutral, point.negative = (
@@ -292,50 +387,39 @@ def overview(f: Filters) -> Overview:
         )
     result.series = [points[b] for b in sorted(points)]
 
-    topic_rows = list(
-        cube.exclude(topic_id=0)
-        .values("topic_id")
-        .annotate(m=Sum("mentions"), neg=Sum("negative"))
-        .order_by("-m", "topic_id")[:10]
-    )
-    previous = dict(
-        _cube(f.previous())
-        .filter(topic_id__in=[r["topic_id"] for r in topic_rows])
-        .values("topic_id")
-        .annotate(m=Sum("mentions"))
-        .values_list("topic_id", "m")
-    )
-    topics = Topic.objects.in_bulk([r["topic_id"] for r in topic_rows])
+    topic_rows = sums.grouped(Dimension.TOPIC, limit=10)
+    previous = {
+        key: m
+        for key, m, _neg in sums.grouped(
+            Dimension.TOPIC, only=[key for key, _m, _n in topic_rows], previous=True
+        )
+    }
+    topics = Topic.objects.in_bulk([key for key, _m, _n in topic_rows])
     result.topics = [
         TopicRow(
-            topic_id=r["topic_id"],
-            label=topics[r["topic_id"]].label if r["topic_id"] in topics else "—",
-            keywords=list(topics[r["topic_id"]].keywords[:6]) if r["topic_id"] in topics else [],
-            mentions=r["m"],
-            negative_share=r["neg"] / r["m"] if r["m"] else 0.0,
-            previous=previous.get(r["topic_id"], 0),
+            topic_id=key,
+            label=topics[key].label if key in topics else "—",
+            keywords=list(topics[key].keywords[:6]) if key in topics else [],
+            mentions=m,
+            negative_share=neg / m if m else 0.0,
+            previous=previous.get(key, 0),
         )
-        for r in topic_rows
+        for key, m, neg in topic_rows
     ]
     result.provinces = [
-        ProvinceRow(r["province"], r["m"], r["neg"] / r["m"] if r["m"] else 0.0)
-        for r in cube.exclude(province="")
-        .values("province")
-        .annotate(m=Sum("mentions"), neg=Sum("negative"))
-        .order_by("-m", "province")
+        ProvinceRow(key, m, neg / m if m else 0.0)
+        for key, m, neg in sums.grouped(Dimension.PROVINCE)
     ]
-    source_rows = list(
-        cube.values("source_id").annotate(m=Sum("mentions")).order_by("-m", "source_id")[:10]
-    )
-    sources = Source.objects.in_bulk([r["source_id"] for r in source_rows])
+    source_rows = sums.grouped(Dimension.SOURCE, limit=10)
+    sources = Source.objects.in_bulk([key for key, _m, _n in source_rows])
     result.sources = [
         SourceRow(
-            r["source_id"],
-            sources[r["source_id"]].name if r["source_id"] in sources else "—",
-            sources[r["source_id"]].kind if r["source_id"] in sources else "",
-            r["m"],
+            key,
+            sources[key].name if key in sources else "—",
+            sources[key].kind if key in sources else "",
+            m,
         )
-        for r in source_rows
+        for key, m, _neg in source_rows
     ]
     result.keywords = _terms(f, TermType.KEYWORD, 20)
     result.entities = _terms(f, TermType.ENTITY, 20)

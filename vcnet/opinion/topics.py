@@ -83,6 +83,30 @@ def label_for(cluster_keywords: Sequence[Sequence[str]], background: Counter[str
     return ranked[:10]
 
 
+def _merge_close(vectors: np.ndarray, labels: np.ndarray, k: int) -> np.ndarray:
+    """Join k-means clusters whose centroids are as close as an item joining a topic: k comes
+    from a rule of thumb, and one subject split in two small halves would form no topic."""
+    centroids = np.stack(
+        [
+            _normalised(vectors[labels == c].mean(axis=0))
+            if (labels == c).any()
+            else np.zeros(vectors.shape[1], dtype=vectors.dtype)
+            for c in range(k)
+        ]
+    )
+    parent = list(range(k))
+
+    def root(c: int) -> int:
+        while parent[c] != c:
+            c = parent[c]
+        return c
+
+    close = np.argwhere(np.triu(centroids @ centroids.T, 1) >= JOIN_SIMILARITY)
+    for a, b in close:
+        parent[root(int(b))] = root(int(a))
+    return np.array([root(int(c)) for c in labels])
+
+
 def recluster(now: dt.datetime | None = None, *, seed: int = 7) -> dict[str, int]:
     """Form new topics from the last week's items without one and refresh the active topics.
 
@@ -111,8 +135,9 @@ def recluster(now: dt.datetime | None = None, *, seed: int = 7) -> dict[str, int
         vectors = _matrix([e for _, e, _ in loose])
         k = max(2, min(24, int(math.sqrt(len(loose) / 2))))
         model = KMeans(n_clusters=k, n_init=3, random_state=seed).fit(vectors)
-        for cluster in range(k):
-            members = np.flatnonzero(model.labels_ == cluster)
+        labels = _merge_close(vectors, model.labels_, k)
+        for cluster in np.unique(labels):
+            members = np.flatnonzero(labels == cluster)
             if len(members) < MIN_CLUSTER:
                 continue
             centroid = _normalised(vectors[members].mean(axis=0))

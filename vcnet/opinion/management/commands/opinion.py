@@ -29,6 +29,7 @@ class Command(BaseCommand):
         sub.add_parser("process", help="Analyse every waiting item (with a progress bar).")
         sub.add_parser("recluster", help="Form and refresh topics.")
         sub.add_parser("detect", help="Check the last two hours for spikes.")
+        sub.add_parser("rebuild", help="Recompute every aggregate from the analysed items.")
 
     def handle(self, *args: Any, **options: Any) -> None:
         getattr(self, f"_{options['subcommand']}")(options)
@@ -75,6 +76,14 @@ class Command(BaseCommand):
             bar(done, max(total, done))
         bar.close()
         self.stdout.write(_("%(count)d items analysed") % {"count": done})
+
+    def _rebuild(self, options: dict[str, Any]) -> None:
+        from vcnet.opinion import aggregates
+
+        bar = ProgressBar(self.stderr, _("Rebuilding"))
+        hours = aggregates.rebuild_all(progress=bar)
+        bar.close()
+        self.stdout.write(_("%(count)d hours rebuilt") % {"count": hours})
 
     def _recluster(self, options: dict[str, Any]) -> None:
         from vcnet.opinion import topics
