@@ -84,27 +84,30 @@ def label_for(cluster_keywords: Sequence[Sequence[str]], background: Counter[str
 
 
 def _merge_close(vectors: np.ndarray, labels: np.ndarray, k: int) -> np.ndarray:
-    """Join k-means clusters whose centroids are as close as an item joining a topic: k comes
-    from a rule of thumb, and one subject split in two small halves would form no topic."""
-    centroids = np.stack(
-        [
-            _normalised(vectors[labels == c].mean(axis=0))
-            if (labels == c).any()
-            else np.zeros(vectors.shape[1], dtype=vectors.dtype)
-            for c in range(k)
-        ]
+    """Join clusters too small to form a topic when together they are as cohesive as a topic
+    must be: k comes from a rule of thumb, and one subject split into two small halves would
+    otherwise form no topic. Large clusters are left as k-means made them."""
+    labels = labels.copy()
+    small = [c for c in range(k) if 0 < int((labels == c).sum()) < MIN_CLUSTER]
+    centroid = {c: _normalised(vectors[labels == c].mean(axis=0)) for c in small}
+    pairs = sorted(
+        (
+            (float(centroid[a] @ centroid[b]), a, b)
+            for i, a in enumerate(small)
+            for b in small[i + 1 :]
+        ),
+        reverse=True,
     )
-    parent = list(range(k))
-
-    def root(c: int) -> int:
-        while parent[c] != c:
-            c = parent[c]
-        return c
-
-    close = np.argwhere(np.triu(centroids @ centroids.T, 1) >= JOIN_SIMILARITY)
-    for a, b in close:
-        parent[root(int(b))] = root(int(a))
-    return np.array([root(int(c)) for c in labels])
+    for similarity, a, b in pairs:
+        if similarity < JOIN_SIMILARITY:
+            break
+        members = (labels == a) | (labels == b)
+        if a == b or not (labels == a).any() or not (labels == b).any():
+            continue
+        joined = vectors[members]
+        if float((joined @ _normalised(joined.mean(axis=0))).mean()) >= MIN_COHESION:
+            labels[labels == b] = a
+    return labels
 
 
 def recluster(now: dt.datetime | None = None, *, seed: int = 7) -> dict[str, int]:

@@ -65,7 +65,7 @@ class Migration(migrations.Migration):
         ),
         migrations.AddIndex(
             model_name='termaggregate',
-            index=models.Index(fields=['period', 'term_type', 'topic_id', 'bucket'], name='opinion_term_time'),
+            index=models.Index(fields=['period', 'term_type', 'topic_id', 'bucket', 'folded', 'mentions', 'negative'], name='opinion_term_time'),
         ),
         migrations.AddIndex(
             model_name='marginal',
