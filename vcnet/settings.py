@@ -512,6 +512,9 @@ OPINION_FETCH_TIMEOUT = env.integer("OPINION_FETCH_TIMEOUT", 10, minimum=1)
 OPINION_FEED_MAX_BYTES = env.integer("OPINION_FEED_MAX_BYTES", 5 * 1024 * 1024, minimum=1024)
 OPINION_PAGE_MAX_BYTES = env.integer("OPINION_PAGE_MAX_BYTES", 2 * 1024 * 1024, minimum=1024)
 OPINION_ARTICLES_PER_FETCH = env.integer("OPINION_ARTICLES_PER_FETCH", 30, minimum=0)
+# Hour rows of the aggregates older than this are dropped (day and week rows stay): they serve
+# periods of up to 3 days, the 7-day baselines of the alerts and an alert's evidence.
+OPINION_HOUR_ROWS_DAYS = env.integer("OPINION_HOUR_ROWS_DAYS", 35, minimum=8)
 OPINION_IMPORT_MAX_BYTES = env.integer("OPINION_IMPORT_MAX_BYTES", 10 * 1024 * 1024, minimum=1)
 # The demo's stand-in news site at /opinion/demo-news/ (fictional pages marked as such): on by
 # default for a site on this machine (`make run`), in DEBUG and in tests.

@@ -63,6 +63,7 @@ DEFAULTS: tuple[tuple[str, str, int, time | None], ...] = (
     ("assistant.index_changed", "vcnet.assistant.tasks.index_changed", 60, None),
     ("opinion.collect", "vcnet.opinion.tasks.collect", 20, None),
     ("opinion.recluster", "vcnet.opinion.tasks.recluster", 3600, None),
+    ("opinion.prune", "vcnet.opinion.tasks.prune", 86400, time(3, 30)),
 )
 
 

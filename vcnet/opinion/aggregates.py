@@ -18,6 +18,7 @@ from zoneinfo import ZoneInfo
 from django.conf import settings
 from django.db import transaction
 from django.db.models import Count, Q, Sum
+from django.utils import timezone
 
 from vcnet.core.text import fold
 from vcnet.opinion.models import (
@@ -89,6 +90,22 @@ def rebuild_all(progress: Callable[[int, int], None] | None = None) -> int:
         if progress:
             progress(min(done + 24, len(hours)), len(hours))
     return len(hours)
+
+
+def prune(now: dt.datetime | None = None) -> int:
+    """Drop the hour rows older than `OPINION_HOUR_ROWS_DAYS` (their days and weeks stay);
+    returns the number of rows deleted."""
+    cutoff = hour_rows_since(now)
+    deleted = 0
+    for model in (Aggregate, Marginal, TermAggregate):
+        count, _ = model.objects.filter(period=Period.HOUR, bucket__lt=cutoff).delete()
+        deleted += count
+    return deleted
+
+
+def hour_rows_since(now: dt.datetime | None = None) -> dt.datetime:
+    """The oldest hour that still has its hour rows."""
+    return day_of((now or timezone.now()) - dt.timedelta(days=settings.OPINION_HOUR_ROWS_DAYS))
 
 
 COUNTS = ("mentions", "positive", "neutral", "negative")

@@ -22,7 +22,7 @@ from django.utils import timezone
 
 from vcnet.accounts.models import User
 from vcnet.core.text import fold
-from vcnet.opinion.aggregates import DAY, HOUR, day_of, hour_of, week_of
+from vcnet.opinion.aggregates import DAY, HOUR, day_of, hour_of, hour_rows_since, week_of
 from vcnet.opinion.models import (
     Aggregate,
     Alert,
@@ -107,8 +107,8 @@ def _date(value: str | None) -> dt.date | None:
 def filters_from(params: Mapping[str, str], *, now: dt.datetime | None = None) -> Filters:
     """Filters from a query string; values that do not parse fall back to the defaults.
 
-    `hour` (an ISO time, e.g. 2026-11-28T09:00Z) selects one hour (an alert's evidence);
-    otherwise `start`/`end` (local dates, both included) or `range` (24h, 7d, 30d, 90d).
+    `hour` (an ISO time, e.g. 2026-11-28T09:00Z) selects one hour (an alert's evidence; its
+    local day once the hour rows are pruned); otherwise `start`/`end` (local dates, both included) or `range` (24h, 7d, 30d, 90d).
     """
     now = now or timezone.now()
     zone = ZoneInfo(settings.TIME_ZONE)
@@ -136,7 +136,9 @@ def filters_from(params: Mapping[str, str], *, now: dt.datetime | None = None) -
             start = end - span if span <= HOURLY_UP_TO else day_of(end - span)
     if start is None or end is None:  # unreachable: each branch above sets both
         raise ValueError("no period")
-    period = Period.HOUR if end - start <= HOURLY_UP_TO else Period.DAY
+    # Short periods read hour rows, as long as those are kept (`aggregates.prune`).
+    hourly = end - start <= HOURLY_UP_TO and start >= hour_rows_since(now)
+    period = Period.HOUR if hourly else Period.DAY
     if period == Period.DAY:
         start, end = day_of(start), day_of(end - dt.timedelta(microseconds=1)) + DAY
     kind = params.get("kind") or ""

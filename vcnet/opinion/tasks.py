@@ -1,7 +1,8 @@
 """Background work of opinion monitoring (ids and JSON only; each task wraps a module call).
 
 The clock runs `collect` every 20 seconds (VCNET's public posts, then the feeds whose time has
-come, then the analysis of what arrived, then the spike check) and `recluster` every hour;
+come, then the analysis of what arrived, then the spike check), `recluster` every hour and
+`prune` (old hour rows) every night;
 `process` also runs as soon as new items are committed.
 """
 
@@ -42,6 +43,17 @@ def collect() -> int:
     if any(counts.values()):
         log.info("opinion: %s", counts)
     return counts["analysed"]
+
+
+@task(queue_name="default")
+def prune() -> int:
+    """Drop old hour rows of the aggregates (days and weeks stay); returns the rows deleted."""
+    from vcnet.opinion import aggregates
+
+    deleted = aggregates.prune()
+    if deleted:
+        log.info("opinion: %d old hour rows dropped", deleted)
+    return deleted
 
 
 @task(queue_name="default")

@@ -108,6 +108,7 @@ def test_the_projects_periodic_tasks_are_registered_and_run(registry: None) -> N
         "assistant.index_changed",
         "opinion.collect",
         "opinion.recluster",
+        "opinion.prune",
     }
     for entry in schedule.periodic_tasks().values():
         assert entry.task.enqueue().return_value == 0  # nothing is due in an empty database

@@ -12,6 +12,7 @@ import io
 import random
 from collections import Counter
 from dataclasses import dataclass
+from typing import Any
 
 import pytest
 from django.core.management import call_command
@@ -148,3 +149,26 @@ def test_the_rebuild_command_recomputes_everything(world: World) -> None:
     call_command("opinion", "rebuild", stdout=io.StringIO(), stderr=io.StringIO())
     assert Marginal.objects.count() == before
     _check(world.items, {"range": "30d", "topic": str(world.topics[1].pk)})
+
+
+def test_old_hour_rows_are_pruned_and_their_days_still_answer(world: World, settings: Any) -> None:
+    settings.OPINION_HOUR_ROWS_DAYS = 20
+    cutoff = aggregates.hour_rows_since(NOW)
+    assert Marginal.objects.filter(period=Period.HOUR, bucket__lt=cutoff).exists()
+
+    assert aggregates.prune(NOW) > 0
+
+    for model in (Marginal, TermAggregate):
+        assert not model.objects.filter(period=Period.HOUR, bucket__lt=cutoff).exists()
+        assert model.objects.filter(period=Period.HOUR, bucket__gte=cutoff).exists()
+    _check(world.items, {"range": "24h"})
+    _check(world.items, {"range": "90d", "province": "Nghệ An"})
+    # An old alert's evidence (one hour) now shows its whole local day.
+    old_hour = (NOW - dt.timedelta(days=30)).replace(minute=0).isoformat()
+    f = selectors.filters_from({"hour": old_hour}, now=NOW)
+    assert (f.period, f.end - f.start) == (Period.DAY, dt.timedelta(days=1))
+    _check(world.items, {"hour": old_hour})
+    # A recent one still shows its hour.
+    recent = (NOW - dt.timedelta(days=2)).replace(minute=0).isoformat()
+    assert selectors.filters_from({"hour": recent}, now=NOW).period == Period.HOUR
+    _check(world.items, {"hour": recent})
