@@ -99,7 +99,10 @@ def test_an_official_asks_the_panel_follows_the_citation_and_rates_the_answer(
     comment = turn_item.locator("textarea[name='comment']")
     expect(comment).to_be_focused()
     comment.fill(COMMENT)
-    turn_item.locator(".asst-comment button[type='submit']").click()
+    # The thumb's answer already says "saved": wait for the comment's own answer.
+    with page.expect_response(lambda r: r.request.method == "POST" and "/rate" in r.url) as sent:
+        turn_item.locator(".asst-comment button[type='submit']").click()
+    assert sent.value.ok
     expect(turn_item.locator(".asst-saved")).to_be_visible()
     expect(turn_item.locator("textarea[name='comment']")).to_have_value(COMMENT)
 
