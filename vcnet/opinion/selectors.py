@@ -373,9 +373,6 @@ def overview(f: Filters) -> Overview:
     """Everything the dashboard shows for `f`, from the aggregate tables."""
     result = Overview(filters=f)
     sums = _Sums(f)
-    totals = sums.total()
-    result.total = totals["m"]
-    result.positive, result.neutral, result.negative = totals["p"], totals["n"], totals["neg"]
     result.previous_total = sums.total(previous=True)["m"]
     points = {b: Point(b) for b in buckets(f)}
     for row in sums.series():
@@ -388,6 +385,11 @@ def overview(f: Filters) -> Overview:
             row["neg"],
         )
     result.series = [points[b] for b in sorted(points)]
+    # The period's totals are the sums of its series.
+    result.total = sum(p.mentions for p in result.series)
+    result.positive = sum(p.positive for p in result.series)
+    result.neutral = sum(p.neutral for p in result.series)
+    result.negative = sum(p.negative for p in result.series)
 
     topic_rows = sums.grouped(Dimension.TOPIC, limit=10)
     previous = {
