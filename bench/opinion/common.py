@@ -13,6 +13,8 @@ from collections.abc import Sequence
 from pathlib import Path
 from typing import Any
 
+from bench.documents import pct
+
 ROOT = Path(__file__).resolve().parents[2]
 BENCH_DIR = ROOT / "var" / "bench"
 TEMPLATE_DB = BENCH_DIR / "opinion-template.sqlite3"
@@ -61,14 +63,6 @@ def setup(db: Path) -> None:
     import django
 
     django.setup()
-
-
-def pct(values: Sequence[float], p: float) -> float:
-    ordered = sorted(values)
-    if not ordered:
-        return float("nan")
-    k = max(0, min(len(ordered) - 1, round(p / 100 * (len(ordered) - 1))))
-    return ordered[k]
 
 
 def stats_ms(ms: Sequence[float]) -> dict[str, float]:

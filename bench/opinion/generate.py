@@ -463,24 +463,21 @@ def build_aggregates(
                 (" (per topic)", "i.topic_id", "AND i.topic_id IS NOT NULL"),
             )
         ],
-        (
-            "term day rows",
-            f"""INSERT INTO opinion_termaggregate (period, bucket, term_type, term, folded,
-                topic_id, mentions, negative)
-            SELECT 'day', {DAY_BUCKET}, term_type, max(term), folded, topic_id,
-                sum(mentions), sum(negative)
-            FROM opinion_termaggregate WHERE period = 'hour'
-            GROUP BY 2, term_type, folded, topic_id""",  # noqa: S608 (constants only)
-        ),
-        (
-            "term week rows",
-            f"""INSERT INTO opinion_termaggregate (period, bucket, term_type, term, folded,
-                topic_id, mentions, negative)
-            SELECT 'week', {WEEK_BUCKET}, term_type, max(term), folded, topic_id,
-                sum(mentions), sum(negative)
-            FROM opinion_termaggregate WHERE period = 'day'
-            GROUP BY 2, term_type, folded, topic_id""",  # noqa: S608 (constants only)
-        ),
+        *[
+            (
+                f"term {period} rows",
+                f"""INSERT INTO opinion_termaggregate (period, bucket, term_type, term, folded,
+                    topic_id, mentions, negative)
+                SELECT '{period}', {bucket}, term_type, max(term), folded, topic_id,
+                    sum(mentions), sum(negative)
+                FROM opinion_termaggregate WHERE period = '{summed}'
+                GROUP BY 2, term_type, folded, topic_id""",  # noqa: S608 (constants only)
+            )
+            for period, bucket, summed in (
+                ("day", DAY_BUCKET, "hour"),
+                ("week", WEEK_BUCKET, "day"),
+            )
+        ],
         *[
             (f"marginal {period} rows {spec}", _marginal_sql(period, spec))
             for period in ("hour", "day")

@@ -471,6 +471,26 @@ def _plans(params: dict[str, str]) -> list[dict[str, Any]]:
     return out
 
 
+def _time_calls(
+    call: Any, mix: list[tuple[str, dict[str, str]]]
+) -> tuple[dict[str, float], dict[str, dict[str, float]]]:
+    """`call(filters)` timed for each (kind, params) of `mix`: all calls, and per kind."""
+    from vcnet.opinion import selectors
+
+    every: list[float] = []
+    by_kind: dict[str, list[float]] = defaultdict(list)
+    for i, (kind, params) in enumerate(mix):
+        f = selectors.filters_from(params)
+        t0 = time.perf_counter()
+        call(f)
+        ms = (time.perf_counter() - t0) * 1000
+        every.append(ms)
+        by_kind[kind].append(ms)
+        if (i + 1) % 50 == 0 or len(mix) <= 20:
+            print(f"  {call.__name__} {i + 1}/{len(mix)} ({kind}: {ms:,.0f} ms)", flush=True)
+    return stats_ms(every), {k: stats_ms(v) for k, v in by_kind.items()}
+
+
 def dashboard_bench(args: argparse.Namespace) -> dict[str, Any]:
     db = _db_for(args.items)
     report: dict[str, Any] = {
@@ -560,32 +580,12 @@ def dashboard_bench(args: argparse.Namespace) -> dict[str, Any]:
     report["view"] = stats_ms(views)
     report["view_by_filter"] = {k: stats_ms(v) for k, v in by_kind.items()}
     save(report, result_name)  # the view's figures, should the rest be interrupted
-    overview_ms: list[float] = []
-    sel_kind: dict[str, list[float]] = defaultdict(list)
-    for i, (kind, params) in enumerate(mix):
-        f = selectors.filters_from(params)
-        t0 = time.perf_counter()
-        selectors.overview(f)
-        ms = (time.perf_counter() - t0) * 1000
-        overview_ms.append(ms)
-        sel_kind[kind].append(ms)
-        if (i + 1) % 50 == 0:
-            print(f"  overview {i + 1}/{len(mix)}", flush=True)
-    report["overview"] = stats_ms(overview_ms)
-    report["overview_by_filter"] = {k: stats_ms(v) for k, v in sel_kind.items()}
+    report["overview"], report["overview_by_filter"] = _time_calls(selectors.overview, mix)
     # sample_items (the drill-down's query) on fewer calls: it can take seconds at millions.
-    sample_ms: list[float] = []
-    sample_kind: dict[str, list[float]] = defaultdict(list)
-    for kind, params in mix[: args.samples]:  # the mix cycles through every kind of filter
-        f = selectors.filters_from(params)
-        t0 = time.perf_counter()
-        selectors.sample_items(f)
-        ms = (time.perf_counter() - t0) * 1000
-        sample_ms.append(ms)
-        sample_kind[kind].append(ms)
-        print(f"  sample_items {kind}: {ms:,.0f} ms", flush=True)
-    report["sample_items"] = stats_ms(sample_ms)
-    report["sample_items_by_filter"] = {k: stats_ms(v) for k, v in sample_kind.items()}
+    report["sample_items"], report["sample_items_by_filter"] = _time_calls(
+        selectors.sample_items,
+        mix[: args.samples],  # the mix cycles through every filter kind
+    )
     report["load_average_at_end"] = load()
     report["met"] = report["view"]["p95_ms"] < DASHBOARD_TARGET_MS
     slowest = max(report["view_by_filter"], key=lambda k: report["view_by_filter"][k]["p95_ms"])

@@ -13,11 +13,13 @@ from __future__ import annotations
 import datetime as dt
 from collections import Counter, defaultdict
 from collections.abc import Callable, Iterable
+from typing import Any
 from zoneinfo import ZoneInfo
 
 from django.conf import settings
 from django.db import transaction
 from django.db.models import Count, Q, Sum
+from django.db.models.functions import TruncHour
 from django.utils import timezone
 
 from vcnet.core.text import fold
@@ -73,14 +75,12 @@ def rebuild(hours: Iterable[dt.datetime]) -> int:
 
 def rebuild_all(progress: Callable[[int, int], None] | None = None) -> int:
     """Recompute every aggregate from the analysed items, hour by hour; returns the hours."""
-    hours = sorted(
-        {
-            hour_of(moment)
-            for moment in Item.objects.filter(state=ItemState.DONE)
-            .order_by()
-            .values_list("published_at", flat=True)
-            .iterator(chunk_size=5000)
-        }
+    hours = list(
+        Item.objects.filter(state=ItemState.DONE)
+        .annotate(hour=TruncHour("published_at", tzinfo=dt.UTC))
+        .order_by("hour")
+        .values_list("hour", flat=True)
+        .distinct()
     )
     with transaction.atomic():
         for model in (Aggregate, Marginal, TermAggregate):
@@ -141,6 +141,28 @@ def marginals(cube: Iterable[dict[str, object]]) -> dict[tuple[str, str, str, st
     return sums
 
 
+def _store_cube(period: str, bucket: dt.datetime, cube: list[dict[str, Any]]) -> None:
+    """Replace the cube rows of (`period`, `bucket`) and their marginal sums by `cube`'s rows
+    (topic_id, source_id, province, kind and the `COUNTS`)."""
+    Aggregate.objects.filter(period=period, bucket=bucket).delete()
+    Aggregate.objects.bulk_create(
+        [
+            Aggregate(
+                period=period,
+                bucket=bucket,
+                topic_id=row["topic_id"] or 0,
+                source_id=row["source_id"],
+                province=row["province"],
+                kind=row["kind"],
+                **{c: row[c] for c in COUNTS},
+            )
+            for row in cube
+        ],
+        batch_size=1000,
+    )
+    _store_marginals(period, bucket, marginals(cube))
+
+
 def _store_marginals(
     period: str, bucket: dt.datetime, sums: dict[tuple[str, str, str, str, str], list[int]]
 ) -> None:
@@ -180,25 +202,7 @@ def _rebuild_hour(hour: dt.datetime) -> None:
             negative=Count("id", filter=Q(sentiment=Sentiment.NEGATIVE)),
         )
     )
-    Aggregate.objects.filter(period=Period.HOUR, bucket=hour).delete()
-    Aggregate.objects.bulk_create(
-        [
-            Aggregate(
-                period=Period.HOUR,
-                bucket=hour,
-                topic_id=row["topic_id"] or 0,
-                source_id=row["source_id"],
-                province=row["province"],
-                kind=row["kind"],
-                mentions=row["mentions"],
-                positive=row["positive"],
-                neutral=row["neutral"],
-                negative=row["negative"],
-            )
-            for row in cube
-        ]
-    )
-    _store_marginals(Period.HOUR, hour, marginals(cube))
+    _store_cube(Period.HOUR, hour, cube)
     TermAggregate.objects.filter(period=Period.HOUR, bucket=hour).delete()
     TermAggregate.objects.bulk_create(_term_rows(items, hour), batch_size=1000)
 
@@ -240,37 +244,23 @@ def _term_rows(items: Iterable[Item], hour: dt.datetime) -> list[TermAggregate]:
 
 def _rebuild_day(day: dt.datetime) -> None:
     span = Q(period=Period.HOUR, bucket__gte=day, bucket__lt=day + DAY)
-    cube = (
+    sums = (
         Aggregate.objects.filter(span)
         .order_by()
         .values("topic_id", "source_id", "province", "kind")
         .annotate(m=Sum("mentions"), p=Sum("positive"), n=Sum("neutral"), neg=Sum("negative"))
     )
-    Aggregate.objects.filter(period=Period.DAY, bucket=day).delete()
-    Aggregate.objects.bulk_create(
-        [
-            Aggregate(
-                period=Period.DAY,
-                bucket=day,
-                topic_id=row["topic_id"],
-                source_id=row["source_id"],
-                province=row["province"],
-                kind=row["kind"],
-                mentions=row["m"],
-                positive=row["p"],
-                neutral=row["n"],
-                negative=row["neg"],
-            )
-            for row in cube
-        ]
-    )
-    margins = (
-        Marginal.objects.filter(span)
-        .order_by()
-        .values_list("kind", "filter_dim", "filter_value", "dim", "value")
-        .annotate(m=Sum("mentions"), p=Sum("positive"), n=Sum("neutral"), neg=Sum("negative"))
-    )
-    _store_marginals(Period.DAY, day, {tuple(r[:5]): list(r[5:]) for r in margins})
+    cube = [
+        {
+            **row,
+            "mentions": row["m"],
+            "positive": row["p"],
+            "neutral": row["n"],
+            "negative": row["neg"],
+        }
+        for row in sums
+    ]
+    _store_cube(Period.DAY, day, cube)
     _sum_terms(span, Period.DAY, day)
 
 
