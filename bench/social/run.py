@@ -130,6 +130,7 @@ def main() -> None:
         apply()
         os.environ["BENCH_PATCH_ACCESS"] = "1"
     from django.conf import settings
+    from django.core.cache import cache
     from django.db import connection
     from django.test.utils import override_settings
     from django.utils import timezone
@@ -163,15 +164,28 @@ def main() -> None:
     sample_ids = random.sample(active, min(args.samples, len(active)))
     users = list(User.objects.filter(pk__in=sample_ids))
     rfeed.client().flushdb()
+    cache.clear()
 
-    # 1. Home feed latency.
+    # 1. Home feed latency: the web page's feed (posts) and the API's (status cards → JSON).
+    from django.test import RequestFactory
+
+    from vcnet.social.cards import statuses_from_cards
+
+    request = RequestFactory().get("/api/v1/timelines/home", HTTP_HOST="127.0.0.1")
+
+    def api(u: Any, **kw: Any) -> str:
+        page = feeds.feed_home(u, cards=True, **kw)
+        return json.dumps(statuses_from_cards(request, u, page.cards), ensure_ascii=False)
+
     with override_settings(REDIS_URL=None):
         for user in users[:30]:
             feeds.feed_home(user)  # warm PostgreSQL's cache and the connection
+            api(user)
         db_ms = [timed(lambda u=u: feeds.feed_home(u)) for u in users]
         # The same readers again, at once: what someone refreshing their feed gets (PostgreSQL's
         # pages for them are cached now; anything the app caches per reader would be too).
         db_again_ms = [timed(lambda u=u: feeds.feed_home(u)) for u in users]
+        api_db_ms = [timed(lambda u=u: api(u)) for u in users]
         page2 = []
         for u in users[:100]:
             first = feeds.feed_home(u)
@@ -180,16 +194,29 @@ def main() -> None:
     results["home_db"] = summary(db_ms)
     results["home_db_again"] = summary(db_again_ms)
     results["home_db_page2"] = summary(page2)
+    results["api_home_db"] = summary(api_db_ms)
     cold_ms = [timed(lambda u=u: feeds.feed_home(u)) for u in users]
     warm_ms = [timed(lambda u=u: feeds.feed_home(u)) for u in users]
     results["home_redis_cold"] = summary(cold_ms)
     results["home_redis_warm"] = summary(warm_ms)
+    rfeed.client().flushdb()
+    cache.clear()
+    api_cold_ms = [timed(lambda u=u: api(u)) for u in users]  # sets, readers and cards cold
+    api_warm_ms = [timed(lambda u=u: api(u)) for u in users]
+    results["api_home_redis_cold"] = summary(api_cold_ms)
+    results["api_home_redis_warm"] = summary(api_warm_ms)
     same = sum(
         [p.pk for p in feeds.feed_home(u).posts]
         == [p.pk for p in _db_home(feeds, override_settings, u).posts]
         for u in users[:50]
     )
     results["redis_equals_db"] = f"{same}/{len(users[:50])}"
+    same_api = 0
+    for u in users[:50]:
+        with override_settings(REDIS_URL=None):
+            from_db = api(u)
+        same_api += api(u) == from_db
+    results["api_redis_cards_equal_db_json"] = f"{same_api}/{len(users[:50])}"
 
     # 2. Fan-out of one page post to 100,000 followers.
     central = Actor.objects.get(handle="bench_btg_trunguong")

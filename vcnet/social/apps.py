@@ -9,7 +9,11 @@ class SocialConfig(AppConfig):
 
     def ready(self) -> None:
         from vcnet.notifications.registry import notification_kinds_register
-        from vcnet.social import navigation  # noqa: F401  (registers the launcher entry)
+        from vcnet.social import (
+            navigation,  # noqa: F401  (registers the launcher entry)
+            signals,
+        )
         from vcnet.social.kinds import LABELS
 
         notification_kinds_register(LABELS)
+        signals.connect()

@@ -10,6 +10,7 @@ from vcnet.social.api.common import OPTIONAL_AUTH, me, viewer
 from vcnet.social.api.pagination import page_params, paged_response
 from vcnet.social.api.params import as_bool
 from vcnet.social.api.router import router
+from vcnet.social.cards import statuses_from_cards
 from vcnet.social.feeds import (
     FeedPage,
     feed_group,
@@ -33,14 +34,21 @@ def _answer(request: HttpRequest, feed: FeedPage) -> JsonResponse:
 @router.get("/timelines/home", summary="Home timeline (Mastodon)")
 def timeline_home(request: HttpRequest) -> JsonResponse:
     page = page_params(request)
+    user = me(request)
     feed = feed_home(
-        me(request),
+        user,
         max_id=page.max_id,
         since_id=page.since_id,
         min_id=page.min_id,
         limit=page.limit,
+        cards=True,
     )
-    return _answer(request, feed)
+    return paged_response(
+        request,
+        statuses_from_cards(request, user, feed.cards),
+        next_max_id=feed.next_max_id,
+        prev_min_id=feed.prev_min_id,
+    )
 
 
 @router.get("/timelines/public", auth=OPTIONAL_AUTH, summary="Public timeline (Mastodon)")

@@ -10,15 +10,18 @@ show the same feed.
 
 from __future__ import annotations
 
-from collections.abc import Callable
-from dataclasses import dataclass
-
-from django.conf import settings
+from collections.abc import Callable, Sequence
+from dataclasses import dataclass, field
+from typing import TYPE_CHECKING, Any
 
 from vcnet.accounts.models import User
 from vcnet.social.feeds import db, trending
 from vcnet.social.feeds import redis as rfeed
-from vcnet.social.models import Actor, Group, Post
+from vcnet.social.feeds.reader import Reader, reader_for
+from vcnet.social.models import Actor, Group, Post, PostState, Visibility
+
+if TYPE_CHECKING:
+    from vcnet.social.cards import Card
 
 __all__ = [
     "FeedPage",
@@ -37,6 +40,7 @@ __all__ = [
 
 MAX_LIMIT = 40
 _ROUNDS = 4  # how many times a page is topped up when filters removed posts
+_SLACK = 4  # candidates asked beyond the page, so a few filtered out rarely cost another round
 
 Cursor = dict[str, int | None]
 Source = Callable[[Cursor, int], list[int]]
@@ -50,6 +54,7 @@ class FeedPage:
     next_max_id: int | None
     prev_min_id: int | None
     next_offset: int | None = None  # trending pages by offset
+    cards: list[Card] = field(default_factory=list)  # instead of `posts` when asked for cards
 
 
 def _limit(limit: int) -> int:
@@ -64,21 +69,34 @@ def _viewer_actor(user: User | None) -> Actor | None:
     return actor_for_user(user)
 
 
-def _keeper(actor: Actor | None, *, hidden: set[int] | None = None) -> Callable[[Post], bool]:
+def _keeper(
+    actor: Actor | None, *, hidden: set[int] | None = None, reader: Reader | None = None
+) -> Callable[[Post], bool]:
     """A test that drops posts of hidden (blocked, muted) authors and posts hit by muted words."""
     if actor is None:
         return lambda post: True
+    from vcnet.core.text import fold
     from vcnet.social.selectors.actors import hidden_author_ids, muted_words, post_hidden_by_words
 
     if hidden is None:
         hidden = hidden_author_ids(actor)
-    muted = muted_words(actor)
+    if reader is not None:
+        words = reader
+
+        def hit(post: Post) -> bool:
+            return words.hides_text(fold(f"{post.content_warning}\n{post.text}"))
+
+    else:
+        muted = muted_words(actor)
+
+        def hit(post: Post) -> bool:
+            return bool(muted) and post_hidden_by_words(post, muted)
 
     def keep(post: Post) -> bool:
         shown = post.reblog_of if post.reblog_of_id else post
         if post.author_id in hidden or (shown is not None and shown.author_id in hidden):
             return False
-        return not (muted and shown is not None and post_hidden_by_words(shown, muted))
+        return not (shown is not None and hit(shown))
 
     return keep
 
@@ -91,28 +109,43 @@ def _fill(
     since_id: int | None,
     min_id: int | None,
     limit: int,
-    keep: Callable[[Post], bool],
+    keep: Callable[[Any], bool],
     visibility_checked: bool = False,
+    load: Callable[[list[int]], Sequence[Any]] | None = None,
 ) -> FeedPage:
     """Load pages of candidate ids from `source`, keeping those the viewer may and wants to see.
 
     `visibility_checked`: `source` already applies the full visibility rule (see `posts_hydrate`).
+    `load`: turns ids into what the page holds (cards, see `feed_home`); posts by default.
     """
     from vcnet.social.selectors.posts import posts_hydrate
+
+    if load is None:
+
+        def load(ids: list[int]) -> list[Post]:
+            return posts_hydrate(user, ids, visibility_checked=visibility_checked)
 
     limit = _limit(limit)
     ascending = min_id is not None
     cursor: Cursor = {"max_id": max_id, "since_id": since_id, "min_id": min_id}
-    shown: list[Post] = []
+    shown: list[Any] = []
     exhausted = False
     for _round in range(_ROUNDS):
-        wanted = limit - len(shown)
-        ids = source(dict(cursor), wanted)
-        exhausted = len(ids) < wanted
+        asked = limit - len(shown) + _SLACK
+        ids = source(dict(cursor), asked)
+        exhausted = len(ids) < asked
         if ids:
-            loaded = posts_hydrate(user, ids, visibility_checked=visibility_checked)
-            shown.extend(p for p in loaded if keep(p))
-            cursor["min_id" if ascending else "max_id"] = ids[-1]
+            loaded = {item.id: item for item in load(ids)}
+            last = ids[-1]
+            for i in ids:
+                item = loaded.get(i)
+                if item is not None and keep(item):
+                    shown.append(item)
+                    if len(shown) >= limit:
+                        last = i  # the page ends here: the next one starts after it
+                        exhausted = exhausted and i == ids[-1]
+                        break
+            cursor["min_id" if ascending else "max_id"] = last
         if exhausted or len(shown) >= limit:
             break
     if ascending:
@@ -125,40 +158,162 @@ def _fill(
     return FeedPage(posts=shown, next_max_id=next_max_id, prev_min_id=prev_min_id)
 
 
+def _hidden_card(reader: Reader, card: Card) -> bool:
+    """`_keeper`'s rule on a card: a hidden author, or a muted word in what it shows."""
+    shown = card.inner if card.reblog_of_id else card
+    if shown is None or card.author_id in reader.hidden or shown.author_id in reader.hidden:
+        return True
+    return reader.hides_text(shown.folded)
+
+
+def _home_card_visible(reader: Reader, card: Card) -> bool:
+    """`db.home_base_q` and `db.home_visible_q` on a card (candidates from the Redis set)."""
+    authors = reader.authors
+    if card.author_id not in authors or card.group_id is not None:
+        return False
+    if card.in_reply_to_id is not None and card.in_reply_to_author_id not in authors:
+        return False
+    if card.author_id in reader.own:
+        return True
+    if card.state != PostState.PUBLISHED:
+        return False
+    if card.visibility == Visibility.PUBLIC:
+        return True
+    if card.visibility == Visibility.FOLLOWERS:
+        return card.thread_root_id is None or card.thread_root_author_id in authors | reader.own
+    return card.visibility == Visibility.UNIT and card.unit_id in reader.units
+
+
+def _inner_card_visible(reader: Reader, card: Card) -> bool | None:
+    """`visible_posts_q` on a shared or quoted post outside groups, decided from the reader's
+    state (None: ask the database). Blocks either way are in `reader.hidden` with mutes, so a
+    hidden author's post is sent to the database, which tells a mute (shown) from a block."""
+    if card.author_id in reader.own:
+        return True
+    if card.group_id is not None or card.author_id in reader.hidden:
+        return None
+    if card.state != PostState.PUBLISHED:
+        return False
+    if card.visibility == Visibility.PUBLIC:
+        return True
+    if card.visibility == Visibility.FOLLOWERS:  # `access._followers_ok`
+        root = card.thread_root_author_id if card.thread_root_id else card.author_id
+        return root in reader.following or bool(card.thread_root_id and root in reader.own)
+    if card.visibility == Visibility.UNIT:
+        return card.unit_id in reader.units
+    return None
+
+
+def _home_card_loader(
+    user: User, reader: Reader, *, checked: bool
+) -> Callable[[list[int]], list[Card]]:
+    """Ids → cards the reader may see, as `posts_hydrate` decides for posts.
+
+    `checked`: the ids come from `db.home_ids` (the exact rule in SQL); otherwise (the Redis set)
+    the same rule is applied to the cards. A shared or quoted post must be visible too: public
+    ones and the reader's own are decided here, any other by `visible_posts_q` in one query.
+    """
+    from vcnet.social.access import visible_posts_q
+    from vcnet.social.cards import cards_load
+
+    def load(ids: list[int]) -> list[Card]:
+        found = cards_load(ids)
+        outer = [found[i] for i in dict.fromkeys(ids) if i in found]
+        if not checked:
+            outer = [c for c in outer if _home_card_visible(reader, c)]
+        inner_ids = {i for c in outer for i in (c.reblog_of_id, c.quote_of_id) if i}
+        visible: set[int] = set()
+        unsure: set[int] = set()
+        for i in inner_ids:
+            inner = found.get(i)
+            if inner is None:
+                continue
+            decided = _inner_card_visible(reader, inner)
+            if decided is None:
+                unsure.add(i)
+            elif decided:
+                visible.add(i)
+        if unsure:
+            visible |= set(
+                Post.objects.filter(visible_posts_q(user), pk__in=unsure).values_list(
+                    "pk", flat=True
+                )
+            )
+        shown = []
+        for card in outer:
+            if card.reblog_of_id is not None and card.reblog_of_id not in visible:
+                continue  # a share of something the viewer may not see shows nothing
+            if card.quote_of_id is not None and card.quote_of_id not in visible:
+                extra = {**card.status["vcnet"], "quote_id": None}
+                card.status = {**card.status, "vcnet": extra}
+            shown.append(card)
+        return shown
+
+    return load
+
+
 # --- home -------------------------------------------------------------------------------
-
-
-def _fanout_max() -> int:
-    return int(getattr(settings, "SOCIAL_FANOUT_MAX_FOLLOWERS", 10_000))
 
 
 def _merge(a: list[int], b: list[int], *, ascending: bool, n: int) -> list[int]:
     return sorted(set(a) | set(b), reverse=not ascending)[:n]
 
 
-def _redis_home_source(
-    user: User, actor: Actor, *, following: set[int], hidden: set[int]
-) -> Source:
-    """Candidates from the reader's sorted set, merged with popular pages' posts from the database."""
-    authors = following | {actor.id}
-    big = set(
-        Actor.objects.filter(id__in=following, followers_count__gt=_fanout_max()).values_list(
-            "id", flat=True
-        )
-    )
+def _redis_home_source(user: User, reader: Reader, *, lists: bool = False) -> Source:
+    """Candidates from the reader's sorted set, merged with popular pages' posts.
+
+    Popular pages' posts come from the database, or with `lists` from each page's list of newest
+    posts in Redis (candidates of any kind: only a reader that applies the home rule to what it
+    loads, as the card loader does, may ask for them).
+    """
+    authors = set(reader.authors)
+    hidden = set(reader.hidden)
+    big = set(reader.big)
     small = authors - big
+    own, units = set(reader.own), set(reader.units)
 
     def from_db(posters: set[int], cursor: Cursor, n: int) -> list[int]:
-        return db.home_ids(user, posters=posters, authors=authors, hidden=hidden, limit=n, **cursor)
+        return db.home_ids(
+            user,
+            posters=posters,
+            authors=authors,
+            hidden=hidden,
+            limit=n,
+            own=own,
+            units=units,
+            **cursor,
+        )
+
+    def from_lists(cursor: Cursor, n: int) -> list[int] | None:
+        """The big pages' candidates from their lists (None: a list cannot cover the window)."""
+        pages = sorted(big)
+        slices = rfeed.read_authors(pages, limit=n, **cursor)
+        cold = [page for page, got in zip(pages, slices, strict=True) if not got.warm]
+        for page in cold:
+            rfeed.author_store(page, db.author_recent_ids(page, rfeed.CAP))
+        if cold:
+            slices = rfeed.read_authors(pages, limit=n, **cursor)
+        ids: list[int] = []
+        for got in slices:
+            if got.truncated and got.oldest is not None:
+                floor = cursor["min_id"]
+                if floor is not None and floor < got.oldest:
+                    return None
+                if floor is None and len(got.ids) < n:
+                    return None
+            ids.extend(got.ids)
+        return ids
 
     def source(cursor: Cursor, n: int) -> list[int]:
         ascending = cursor["min_id"] is not None
-        found = rfeed.read(actor.id, limit=n, **cursor)
+        found = rfeed.read(reader.actor_id, limit=n, **cursor)
         if not found.warm:
             # Cold: rebuild from the database (hidden authors too: the reader may unmute them).
-            newest = db.home_ids(user, posters=small, authors=authors, limit=rfeed.CAP)
-            rfeed.store(actor.id, newest)
-            found = rfeed.read(actor.id, limit=n, **cursor)
+            newest = db.home_ids(
+                user, posters=small, authors=authors, limit=rfeed.CAP, own=own, units=units
+            )
+            rfeed.store(reader.actor_id, newest)
+            found = rfeed.read(reader.actor_id, limit=n, **cursor)
         ids = [i for i in found.ids if i]
         if found.truncated and found.oldest is not None:
             floor = cursor["min_id"] if ascending else None
@@ -174,7 +329,9 @@ def _redis_home_source(
                 }
                 ids += from_db(small, below, n - len(ids))
         if big:
-            ids = _merge(ids, from_db(big, cursor, n), ascending=ascending, n=n)
+            listed = from_lists(cursor, n) if lists else None
+            extra = listed if listed is not None else from_db(big, cursor, n)
+            ids = _merge(ids, extra, ascending=ascending, n=n)
         return ids
 
     return source
@@ -187,39 +344,57 @@ def feed_home(
     since_id: int | None = None,
     min_id: int | None = None,
     limit: int = 20,
+    cards: bool = False,
 ) -> FeedPage:
-    """The reader's own posts and those of the people and pages they follow, newest first."""
+    """The reader's own posts and those of the people and pages they follow, newest first.
+
+    `cards`: the page holds status cards (`FeedPage.cards`, see `vcnet.social.cards`) rather
+    than posts; the API serves those, the web page renders posts.
+    """
     actor = _viewer_actor(user)
     if actor is None:
         return FeedPage(posts=[], next_max_id=None, prev_min_id=None)
     from vcnet.social.middleware import actor_touch
-    from vcnet.social.selectors.actors import hidden_author_ids
 
     actor_touch(user)
-    following = db.following_ids(actor)
-    hidden = hidden_author_ids(actor)
-    authors = following | {actor.id}
-    keep = _keeper(actor, hidden=hidden)
+    reader = reader_for(user, actor)
+    authors = set(reader.authors)
+    hidden = set(reader.hidden)
+    redis_on = rfeed.enabled()
     source: Source
-    checked = False
-    if rfeed.enabled():
-        source = _redis_home_source(user, actor, following=following, hidden=hidden)
-        filters = keep
-
-        def keep(post: Post) -> bool:
-            # The set may hold posts of people unfollowed since: the database rule decides.
-            return post.author_id in authors and post.group_id is None and filters(post)
-
+    if redis_on:
+        source = _redis_home_source(user, reader, lists=cards)
     else:
 
         def source(cursor: Cursor, n: int) -> list[int]:
             return db.home_ids(
-                user, posters=authors, authors=authors, hidden=hidden, limit=n, **cursor
+                user,
+                posters=authors,
+                authors=authors,
+                hidden=hidden,
+                limit=n,
+                own=set(reader.own),
+                units=set(reader.units),
+                **cursor,
             )
 
-        checked = True  # home_ids applies the exact rule (db.home_visible_q)
+    load: Callable[[list[int]], Sequence[Any]] | None = None
+    if cards:
+        load = _home_card_loader(user, reader, checked=not redis_on)
 
-    return _fill(
+        def keep(item: Any) -> bool:
+            return not _hidden_card(reader, item)
+
+    else:
+        filters = _keeper(actor, hidden=hidden, reader=reader)
+
+        def keep(item: Any) -> bool:
+            if not redis_on:
+                return filters(item)
+            # The set may hold posts of people unfollowed since: the database rule decides.
+            return item.author_id in authors and item.group_id is None and filters(item)
+
+    page = _fill(
         user,
         source,
         max_id=max_id,
@@ -227,8 +402,12 @@ def feed_home(
         min_id=min_id,
         limit=limit,
         keep=keep,
-        visibility_checked=checked,
+        visibility_checked=not redis_on,  # home_ids applies the exact rule (db.home_visible_q)
+        load=load,
     )
+    if cards:
+        page.cards, page.posts = page.posts, []  # type: ignore[assignment]
+    return page
 
 
 # --- other feeds --------------------------------------------------------------------------

@@ -66,18 +66,27 @@ def home_base_q(*, posters: Iterable[int], authors: Iterable[int]) -> Q:
     )
 
 
-def home_visible_q(user: User, *, authors: Iterable[int]) -> Q:
+def home_visible_q(
+    user: User,
+    *,
+    authors: Iterable[int],
+    own: set[int] | None = None,
+    units: set[int] | None = None,
+) -> Q:
     """`visible_posts_q` for the home feed's candidates, with literal ids: cheap for the planner.
 
     Exact for posts outside groups by `authors` (the reader and whom they follow): the reader's
     own posts and pages; public posts; followers-only top-level posts (their author is followed)
     and comments under a top post by someone followed or by the reader; unit posts of the
-    reader's units. Blocks are the caller's `hidden` authors.
+    reader's units. Blocks are the caller's `hidden` authors. `own` and `units` when the caller
+    knows them already (`feeds.reader`).
     """
     from vcnet.social.access import own_actor_ids
 
-    own = own_actor_ids(user)
-    units = list(Membership.objects.filter(user_id=user.pk).values_list("unit_id", flat=True))
+    if own is None:
+        own = own_actor_ids(user)
+    if units is None:
+        units = set(Membership.objects.filter(user_id=user.pk).values_list("unit_id", flat=True))
     return Q(author_id__in=own) | Q(state=PostState.PUBLISHED) & (
         Q(visibility=Visibility.PUBLIC)
         | Q(visibility=Visibility.FOLLOWERS, thread_root__isnull=True)
@@ -96,15 +105,24 @@ def home_ids(
     min_id: int | None = None,
     limit: int = 20,
     hidden: set[int] | None = None,
+    own: set[int] | None = None,
+    units: set[int] | None = None,
 ) -> list[int]:
     """Candidate ids of a home feed: posts by `posters` under the home rule, visible to `user`."""
     if not posters:
         return []
-    qs = Post.objects.filter(home_base_q(posters=posters, authors=authors))
-    qs = qs.filter(home_visible_q(user, authors=authors))
+    qs: QuerySet[Post] = Post.objects.filter(home_base_q(posters=posters, authors=authors))
+    qs = qs.filter(home_visible_q(user, authors=authors, own=own, units=units))
     if hidden:
         qs = qs.exclude(author_id__in=hidden).exclude(reblog_of__author_id__in=hidden)
     qs = cursor_filter(qs, max_id=max_id, since_id=since_id, min_id=min_id)
+    return list(qs.values_list("id", flat=True)[:limit])
+
+
+def author_recent_ids(author_id: int, limit: int) -> list[int]:
+    """An author's newest post ids outside groups, whatever their kind or visibility (the lists
+    of `feeds.redis` hold candidates; the reader's rule is applied when they are read)."""
+    qs = Post.objects.filter(author_id=author_id, group__isnull=True).order_by("-id")
     return list(qs.values_list("id", flat=True)[:limit])
 
 

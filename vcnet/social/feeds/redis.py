@@ -56,6 +56,10 @@ def _add_script() -> Any:
     return client().register_script(_ADD_LUA)
 
 
+def author_key(actor_id: int) -> str:
+    return f"vcnet:feed:author:{actor_id}"
+
+
 def fanout(post_ids: list[int], reader_ids: list[int]) -> int:
     """Add `post_ids` to the warm feeds of `reader_ids` in one pipeline; returns how many were warm."""
     if not post_ids or not reader_ids:
@@ -79,13 +83,16 @@ def remove(post_ids: list[int], reader_ids: list[int]) -> None:
 
 def store(actor_id: int, post_ids: list[int]) -> None:
     """Warm a reader's feed with `post_ids` (merged with anything fanned out meanwhile)."""
-    key = home_key(actor_id)
+    _warm(home_key(actor_id), post_ids, TTL_SECONDS)
+
+
+def _warm(key: str, post_ids: list[int], ttl: int) -> None:
     mapping: dict[str, float] = {SENTINEL: 0}
     mapping.update({str(i): i for i in post_ids})
     pipe = client().pipeline(transaction=True)
     pipe.zadd(key, mapping)
     pipe.zremrangebyrank(key, 1, -(CAP + 1))
-    pipe.expire(key, TTL_SECONDS)
+    pipe.expire(key, ttl)
     pipe.execute()
 
 
@@ -100,6 +107,28 @@ def members(actor_id: int) -> list[int]:
     return [int(m) for m in found if m != SENTINEL]
 
 
+# --- authors' lists: the newest posts of each author, read by the followers of big pages ---------
+# `vcnet:feed:author:<actor_id>`: the author's newest post ids outside groups (replies and shares
+# too; the feed's rule picks), same shape as a home set. Filled by the fan-out task, rebuilt from
+# the database when cold, expiring an hour after the last read.
+AUTHOR_TTL_SECONDS = 3600
+
+
+def author_add(author_id: int, post_ids: list[int]) -> int:
+    """Add new posts to the author's list if it is warm."""
+    script = _add_script()
+    return int(script(keys=[author_key(author_id)], args=[CAP, *post_ids]) or 0)
+
+
+def author_remove(author_id: int, post_ids: list[int]) -> None:
+    client().zrem(author_key(author_id), *post_ids)
+
+
+def author_store(author_id: int, post_ids: list[int]) -> None:
+    """Warm an author's list with their newest `post_ids`."""
+    _warm(author_key(author_id), post_ids, AUTHOR_TTL_SECONDS)
+
+
 @dataclass(frozen=True)
 class Slice:
     """What one read of a reader's set found."""
@@ -108,6 +137,43 @@ class Slice:
     ids: list[int]  # in the asked order
     truncated: bool  # the set is full: older posts may exist only in the database
     oldest: int | None  # the oldest id the set holds
+
+
+def _queue_read(
+    pipe: Any,
+    key: str,
+    ttl: int,
+    *,
+    max_id: int | None,
+    since_id: int | None,
+    min_id: int | None,
+    limit: int,
+) -> None:
+    floor = min_id if min_id is not None else since_id
+    low = f"({floor}" if floor is not None else "(0"
+    high = f"({max_id}" if max_id is not None else "+inf"
+    pipe.expire(key, ttl)
+    pipe.zcard(key)
+    pipe.zrange(key, 1, 1)
+    if min_id is not None:
+        pipe.zrangebyscore(key, low, high, start=0, num=limit)
+    else:
+        pipe.zrevrangebyscore(key, high, low, start=0, num=limit)
+
+
+def _slices(results: list[Any]) -> list[Slice]:
+    out = []
+    for at in range(0, len(results), 4):
+        warm, count, oldest, ids = results[at : at + 4]
+        out.append(
+            Slice(
+                warm=bool(warm),
+                ids=[int(i) for i in ids],
+                truncated=int(count) > CAP,
+                oldest=int(oldest[0]) if oldest else None,
+            )
+        )
+    return out
 
 
 def read(
@@ -119,22 +185,23 @@ def read(
     limit: int,
 ) -> Slice:
     """Page a reader's feed in one round trip, renewing its TTL."""
-    key = home_key(actor_id)
-    floor = min_id if min_id is not None else since_id
-    low = f"({floor}" if floor is not None else "(0"
-    high = f"({max_id}" if max_id is not None else "+inf"
     pipe = client().pipeline(transaction=False)
-    pipe.expire(key, TTL_SECONDS)
-    pipe.zcard(key)
-    pipe.zrange(key, 1, 1)
-    if min_id is not None:
-        pipe.zrangebyscore(key, low, high, start=0, num=limit)
-    else:
-        pipe.zrevrangebyscore(key, high, low, start=0, num=limit)
-    warm, count, oldest, ids = pipe.execute()
-    return Slice(
-        warm=bool(warm),
-        ids=[int(i) for i in ids],
-        truncated=int(count) > CAP,
-        oldest=int(oldest[0]) if oldest else None,
-    )
+    cursor = {"max_id": max_id, "since_id": since_id, "min_id": min_id}
+    _queue_read(pipe, home_key(actor_id), TTL_SECONDS, limit=limit, **cursor)
+    return _slices(pipe.execute())[0]
+
+
+def read_authors(
+    author_ids: list[int],
+    *,
+    max_id: int | None,
+    since_id: int | None,
+    min_id: int | None,
+    limit: int,
+) -> list[Slice]:
+    """Page several authors' lists in one round trip, renewing their TTL."""
+    pipe = client().pipeline(transaction=False)
+    cursor = {"max_id": max_id, "since_id": since_id, "min_id": min_id}
+    for author_id in author_ids:
+        _queue_read(pipe, author_key(author_id), AUTHOR_TTL_SECONDS, limit=limit, **cursor)
+    return _slices(pipe.execute())

@@ -66,6 +66,7 @@ def fanout_post(post_id: int, *, max_followers: int | None = None) -> int:
     if row is None or row["group_id"] is not None:
         return 0  # group posts live in their group's feed only
     author_id = row["author_id"]
+    rfeed.author_add(author_id, [post_id])  # read by the followers of big pages
     if row["author__user_id"] is not None:
         rfeed.fanout([post_id], [author_id])  # a person sees their own posts
     limit = _fanout_max() if max_followers is None else max_followers
@@ -94,6 +95,7 @@ def feed_fanout_chunk(*, post_id: int, reader_ids: list[int]) -> int:
 def feed_retract(*, post_id: int, author_id: int) -> int:
     """Remove a deleted post from its author's and followers' home feeds, a chunk per pipeline."""
     rfeed.remove([post_id], [author_id])
+    rfeed.author_remove(author_id, [post_id])
     chunks = 0
     for ids in active_follower_chunks(author_id):
         rfeed.remove([post_id], ids)

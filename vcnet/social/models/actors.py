@@ -11,6 +11,7 @@ from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
 from vcnet.core.text import fold
+from vcnet.social.models.base import UpdateNotifyingQuerySet
 
 
 class ActorKind(models.TextChoices):
@@ -70,6 +71,8 @@ class Actor(models.Model):
     banned_at = models.DateTimeField(_("banned at"), null=True, blank=True)
     sanction_reason = models.CharField(_("reason"), max_length=500, blank=True)
     labels = models.JSONField(_("labels"), default=list, blank=True)
+
+    objects = UpdateNotifyingQuerySet.as_manager()  # cached accounts listen (social.cards)
 
     class Meta:
         verbose_name = _("profile")

@@ -10,6 +10,7 @@ from django.utils.translation import gettext_lazy as _
 from django.utils.translation import pgettext_lazy
 
 from vcnet.social.models.actors import Actor
+from vcnet.social.models.base import UpdateNotifyingQuerySet
 from vcnet.social.models.groups import Group
 
 
@@ -114,6 +115,8 @@ class Post(models.Model):
     labels = models.JSONField(_("labels"), default=list, blank=True)
     # The context note shown under the post: {"id", "html", "sources": [{"url", "title"}], "url"}
     context_note = models.JSONField(_("context note"), null=True, blank=True)
+
+    objects = UpdateNotifyingQuerySet.as_manager()  # cached status cards listen (social.cards)
 
     class Meta:
         verbose_name = _("post")

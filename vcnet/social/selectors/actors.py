@@ -116,9 +116,10 @@ def muted_words(actor: Actor) -> list[MutedWord]:
     return list(MutedWord.objects.filter(_active_mutes(), actor=actor).order_by("folded", "id"))
 
 
-def _word_pattern(word: MutedWord) -> re.Pattern[str]:
-    body = re.escape(word.folded)
-    return re.compile(rf"(?<!\w){body}(?!\w)" if word.whole_word else body)
+def word_pattern(folded: str, whole_word: bool) -> re.Pattern[str]:
+    """The search for a muted word or phrase (already folded) in folded text."""
+    body = re.escape(folded)
+    return re.compile(rf"(?<!\w){body}(?!\w)" if whole_word else body)
 
 
 def post_hidden_by_words(post: Post, words: list[MutedWord]) -> bool:
@@ -126,7 +127,7 @@ def post_hidden_by_words(post: Post, words: list[MutedWord]) -> bool:
     if not words:
         return False
     text = fold(f"{post.content_warning}\n{post.text}")
-    return any(_word_pattern(word).search(text) for word in words)
+    return any(word_pattern(word.folded, word.whole_word).search(text) for word in words)
 
 
 def blocks_of(actor: Actor) -> QuerySet[Block]:

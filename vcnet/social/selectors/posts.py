@@ -32,6 +32,11 @@ def _loaded(queryset: QuerySet[Post]) -> QuerySet[Post]:
     )
 
 
+def posts_loaded(queryset: QuerySet[Post]) -> QuerySet[Post]:
+    """`queryset` with everything a rendered post or a status card shows (no visibility rule)."""
+    return _loaded(queryset)
+
+
 def posts_hydrate(
     user: User | None, ids: list[int], *, visibility_checked: bool = False
 ) -> list[Post]:

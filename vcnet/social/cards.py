@@ -1,0 +1,375 @@
+"""Status cards: each post's Mastodon Status, minus what depends on the viewer, kept in Redis.
+
+A feed page is then ids → one multi-get of cards → the viewer's own state (one query) → JSON,
+instead of loading twenty posts with their authors, images, polls, mentions and tags through the
+ORM on every read. A card holds the post's fields that the feeds' rules read (`Card`), its
+Status with relative addresses, and the ids of its author and shared post, which are cached
+apart (an author's card changes with their profile, a shared post's with its counters).
+
+Only with `REDIS_URL`: the cache must be shared by every process that changes posts (the web
+server and the worker), or one process would serve what another changed. Without Redis the
+serializer builds statuses from the posts (`serializers.statuses`), and both ways give the same
+JSON (tested).
+
+Invalidation: any change to a post's row (save, delete, or a queryset `update()`, see
+`PostQuerySet`), its poll's votes, its images, or an actor's row drops the card at once and again
+after the transaction commits (so a concurrent read cannot put back the old one). Cards also
+expire (`CARD_SECONDS`, and no later than their poll closes).
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+from collections.abc import Iterable
+from dataclasses import dataclass
+from typing import Any
+
+from django.core.cache import cache
+from django.db import connection, transaction
+from django.http import HttpRequest
+from django.utils import timezone
+
+from vcnet.accounts.models import User
+from vcnet.core.text import fold
+from vcnet.social.feeds import redis as rfeed
+from vcnet.social.models import Actor, Bookmark, Mute, PollOption, PollVote, Post, Reaction
+
+__all__ = [
+    "Card",
+    "cards_load",
+    "enabled",
+    "forget_accounts",
+    "forget_cards",
+    "statuses_from_cards",
+]
+
+CARD_SECONDS = 3600
+ACCOUNT_SECONDS = 3600
+GONE_SECONDS = 600
+_GONE = 0  # stored for an id with no post
+_VERSION = 1  # bump when the stored shape changes
+
+
+def enabled() -> bool:
+    """Cards are cached only when Redis (a cache every process shares) is configured."""
+    return rfeed.enabled()
+
+
+def _card_key(post_id: int) -> str:
+    return f"social:card:{_VERSION}:{post_id}"
+
+
+def _account_key(actor_id: int) -> str:
+    return f"social:account:{_VERSION}:{actor_id}"
+
+
+@dataclass(slots=True)
+class Card:
+    """One post as the feeds' rules and the API need it, without the viewer's state."""
+
+    id: int
+    author_id: int
+    reblog_of_id: int | None
+    quote_of_id: int | None
+    group_id: int | None
+    unit_id: int | None
+    visibility: str
+    state: str
+    reach_limited: bool
+    thread_root_id: int | None
+    thread_root_author_id: int | None
+    in_reply_to_id: int | None
+    in_reply_to_author_id: int | None
+    poll_id: int | None
+    folded: str  # content warning and text without diacritics, for muted words
+    status: dict[str, Any]  # Mastodon's Status, relative addresses, no account/reblog/viewer
+    inner: Card | None = None  # the shared post's card (set by `cards_load`, never stored)
+
+
+# --- invalidation ------------------------------------------------------------------------------
+
+
+def _drop(keys: list[str]) -> None:
+    if not keys or not enabled():
+        return
+    cache.delete_many(keys)
+    if connection.in_atomic_block:
+        transaction.on_commit(lambda: cache.delete_many(keys))
+
+
+def forget_cards(post_ids: Iterable[int]) -> None:
+    """Drop the cards of these posts (now, and again when the transaction commits)."""
+    _drop([_card_key(int(i)) for i in post_ids if i])
+
+
+def forget_accounts(actor_ids: Iterable[int]) -> None:
+    """Drop the cached accounts of these actors."""
+    _drop([_account_key(int(i)) for i in actor_ids if i])
+
+
+# --- building --------------------------------------------------------------------------------
+
+
+class _RelativeRequest:
+    """Stands in for the request while a card is built: addresses stay relative ("/social/…")."""
+
+    def __init__(self, request: HttpRequest | None = None) -> None:
+        self._request = request
+
+    def build_absolute_uri(self, location: str | None = None) -> str:
+        return location or "/"
+
+
+def _build(post_ids: list[int]) -> dict[int, Card]:
+    """Cards for these posts, from the database (posts that no longer exist are left out)."""
+    from vcnet.social.api import serializers as s
+    from vcnet.social.selectors.posts import posts_loaded
+
+    posts = list(posts_loaded(Post.objects.filter(pk__in=post_ids)))
+    if not posts:
+        return {}
+    fake: Any = _RelativeRequest()
+    ctx = s.StatusContext.load(fake, None, posts)
+    built: dict[int, Card] = {}
+    for post in posts:
+        data = s.status(ctx, post, nested=False)
+        data.pop("account")
+        data["reblog"] = None
+        parent = post.in_reply_to if post.in_reply_to_id else None
+        root = post.thread_root if post.thread_root_id else None
+        built[post.pk] = Card(
+            id=post.pk,
+            author_id=post.author_id,
+            reblog_of_id=post.reblog_of_id,
+            quote_of_id=post.quote_of_id,
+            group_id=post.group_id,
+            unit_id=post.unit_id,
+            visibility=post.visibility,
+            state=post.state,
+            reach_limited=post.reach_limited,
+            thread_root_id=post.thread_root_id,
+            thread_root_author_id=root.author_id if root is not None else None,
+            in_reply_to_id=post.in_reply_to_id,
+            in_reply_to_author_id=parent.author_id if parent is not None else None,
+            poll_id=data["poll"] and int(data["poll"]["id"]),
+            folded=fold(f"{post.content_warning}\n{post.text}"),
+            status=data,
+        )
+    return built
+
+
+def _seconds(card: Card, now: dt.datetime) -> int:
+    """How long a card may live: an open poll's card no later than the poll closes."""
+    poll = card.status.get("poll")
+    if poll and not poll["expired"] and poll["expires_at"]:
+        closes = dt.datetime.fromisoformat(poll["expires_at"].replace("Z", "+00:00"))
+        return max(1, min(CARD_SECONDS, int((closes - now).total_seconds()) + 1))
+    return CARD_SECONDS
+
+
+def _get(ids: list[int]) -> dict[int, Card]:
+    """Cards by id: from the cache, the rest built from the database and stored.
+
+    A post that does not exist (deleted while its id stayed in someone's feed set) is remembered
+    as gone for a while (`_GONE`), so each read does not look for it again; ids are never reused.
+    """
+    wanted = list(dict.fromkeys(ids))
+    if not wanted:
+        return {}
+    found: dict[int, Card] = {}
+    gone: set[int] = set()
+    if enabled():
+        cached = cache.get_many([_card_key(i) for i in wanted])
+        for i in wanted:
+            value = cached.get(_card_key(i))
+            if isinstance(value, Card):
+                found[i] = value
+            elif value == _GONE:
+                gone.add(i)
+    missing = [i for i in wanted if i not in found and i not in gone]
+    if missing:
+        built = _build(missing)
+        found.update(built)
+        if enabled():
+            now = timezone.now()
+            by_ttl: dict[int, dict[str, Card | int]] = {}
+            for card in built.values():
+                by_ttl.setdefault(_seconds(card, now), {})[_card_key(card.id)] = card
+            absent = {_card_key(i): _GONE for i in missing if i not in built}
+            if absent:
+                by_ttl.setdefault(GONE_SECONDS, {}).update(absent)
+            for seconds, batch in by_ttl.items():
+                cache.set_many(batch, seconds)
+    return found
+
+
+def cards_load(ids: list[int]) -> dict[int, Card]:
+    """Cards of these posts with their shared and quoted posts' cards (`inner` for a share)."""
+    outer = _get(ids)
+    inner_ids = {c.reblog_of_id for c in outer.values() if c.reblog_of_id}
+    inner_ids |= {c.quote_of_id for c in outer.values() if c.quote_of_id}
+    inner = _get([i for i in inner_ids if i not in outer]) if inner_ids else {}
+    every = {**inner, **outer}
+    for card in outer.values():
+        if card.reblog_of_id:
+            card.inner = every.get(card.reblog_of_id)
+    return every
+
+
+# --- serving -----------------------------------------------------------------------------------
+
+
+def _accounts(request: HttpRequest, actor_ids: set[int]) -> dict[int, dict[str, Any]]:
+    from vcnet.social.api import serializers as s
+
+    found: dict[int, dict[str, Any]] = {}
+    if enabled():
+        cached = cache.get_many([_account_key(i) for i in actor_ids])
+        found = {i: cached[_account_key(i)] for i in actor_ids if _account_key(i) in cached}
+    missing = actor_ids - found.keys()
+    if missing:
+        fake: Any = _RelativeRequest()
+        made = {
+            a.pk: s.account(fake, a)
+            for a in Actor.objects.filter(pk__in=missing).select_related("unit")
+        }
+        found.update(made)
+        if enabled() and made:
+            cache.set_many({_account_key(i): v for i, v in made.items()}, ACCOUNT_SECONDS)
+    return found
+
+
+@dataclass
+class _ViewerState:
+    reactions: dict[int, str]
+    bookmarks: set[int]
+    reblogged: set[int]
+    muted: set[int]  # authors
+    votes: dict[int, list[int]]  # poll id -> option positions
+
+
+def _viewer_state(
+    actor_id: int, post_ids: list[int], author_ids: set[int], poll_ids: list[int]
+) -> _ViewerState:
+    """The viewer's reactions, bookmarks, shares, mutes and poll votes on a page: one query.
+
+    Only table names (from the models) and placeholders go into the SQL; values are parameters.
+    """
+    ids, authors, polls = list(post_ids), sorted(author_ids), list(poll_ids)
+
+    def marks(values: list[int]) -> str:
+        return ", ".join(["%s"] * len(values)) or "NULL"
+
+    reaction, bookmark, post = Reaction._meta.db_table, Bookmark._meta.db_table, Post._meta.db_table
+    mute, vote, option = Mute._meta.db_table, PollVote._meta.db_table, PollOption._meta.db_table
+    in_ids, in_authors, in_polls = marks(ids), marks(authors), marks(polls)
+    parts = [
+        f"SELECT 'r', post_id, kind FROM {reaction} WHERE actor_id = %s AND post_id IN ({in_ids})",  # noqa: S608
+        f"SELECT 'b', post_id, '' FROM {bookmark} WHERE actor_id = %s AND post_id IN ({in_ids})",  # noqa: S608
+        f"SELECT 's', reblog_of_id, '' FROM {post} WHERE author_id = %s AND reblog_of_id IN ({in_ids})",  # noqa: S608
+        f"SELECT 'm', target_id, '' FROM {mute} WHERE actor_id = %s AND target_id IN ({in_authors})"  # noqa: S608
+        " AND (expires_at IS NULL OR expires_at > %s)",
+        f"SELECT 'v', v.poll_id, CAST(o.position AS VARCHAR(5)) FROM {vote} v JOIN {option} o"  # noqa: S608
+        f" ON o.id = v.option_id WHERE v.voter_id = %s AND v.poll_id IN ({in_polls})",
+    ]
+    sql = " UNION ALL ".join(parts)
+    params: list[Any] = [actor_id, *ids, actor_id, *ids, actor_id, *ids, actor_id, *authors]
+    params += [timezone.now(), actor_id, *polls]
+    state = _ViewerState({}, set(), set(), set(), {})
+    with connection.cursor() as cursor:
+        cursor.execute(sql, params)
+        for what, key, value in cursor.fetchall():
+            if what == "r":
+                state.reactions[key] = value
+            elif what == "b":
+                state.bookmarks.add(key)
+            elif what == "s":
+                state.reblogged.add(key)
+            elif what == "m":
+                state.muted.add(key)
+            else:
+                state.votes.setdefault(key, []).append(int(value))
+    for positions in state.votes.values():
+        positions.sort()
+    return state
+
+
+def _absolute(origin: str, value: Any) -> Any:
+    return origin + value if isinstance(value, str) and value.startswith("/") else value
+
+
+def _account_out(origin: str, data: dict[str, Any]) -> dict[str, Any]:
+    for name in ("url", "uri", "avatar", "avatar_static", "header", "header_static"):
+        data[name] = _absolute(origin, data[name])
+    return data
+
+
+def _status_out(
+    origin: str,
+    card: Card,
+    accounts: dict[int, dict[str, Any]],
+    state: _ViewerState | None,
+) -> dict[str, Any]:
+    data = dict(card.status)
+    data["uri"] = _absolute(origin, data["uri"])
+    data["url"] = _absolute(origin, data["url"])
+    data["account"] = _account_out(origin, dict(accounts[card.author_id]))
+    data["media_attachments"] = [
+        {
+            **m,
+            "url": _absolute(origin, m["url"]),
+            "preview_url": _absolute(origin, m["preview_url"]),
+        }
+        for m in data["media_attachments"]
+    ]
+    data["mentions"] = [{**m, "url": _absolute(origin, m["url"])} for m in data["mentions"]]
+    data["tags"] = [{**t, "url": _absolute(origin, t["url"])} for t in data["tags"]]
+    extra = dict(data["vcnet"])
+    extra["reaction"] = state.reactions.get(card.id) if state else None
+    data["vcnet"] = extra
+    if data["poll"] is not None:
+        own = state.votes.get(card.poll_id or 0, []) if state else []
+        data["poll"] = {**data["poll"], "voted": bool(own), "own_votes": own}
+    if state is not None:
+        data.update(
+            favourited=card.id in state.reactions,
+            reblogged=card.id in state.reblogged,
+            muted=card.author_id in state.muted,
+            bookmarked=card.id in state.bookmarks,
+            pinned=False,
+        )
+    return data
+
+
+def statuses_from_cards(
+    request: HttpRequest, user: User | None, cards: list[Card]
+) -> list[dict[str, Any]]:
+    """Mastodon Statuses of these cards (a share's card carries `inner`), with the viewer's state.
+
+    The same JSON as `serializers.statuses` gives for the same posts (tested).
+    """
+    if not cards:
+        return []
+    every = {c.id: c for c in cards}
+    for card in cards:
+        if card.inner is not None:
+            every.setdefault(card.inner.id, card.inner)
+    accounts = _accounts(request, {c.author_id for c in every.values()})
+    state = None
+    if user is not None and user.is_authenticated:
+        from vcnet.social.services.actors import actor_for_user
+
+        state = _viewer_state(
+            actor_for_user(user).pk,
+            list(every),
+            {c.author_id for c in every.values()},
+            [c.poll_id for c in every.values() if c.poll_id],
+        )
+    origin = request.build_absolute_uri("/")[:-1]
+    out = []
+    for card in cards:
+        data = _status_out(origin, card, accounts, state)
+        if card.inner is not None:
+            data["reblog"] = _status_out(origin, card.inner, accounts, state)
+        out.append(data)
+    return out
