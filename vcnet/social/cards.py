@@ -24,7 +24,6 @@ from collections.abc import Iterable
 from dataclasses import dataclass
 from typing import Any
 
-from django.core.cache import cache
 from django.db import connection, transaction
 from django.http import HttpRequest
 from django.utils import timezone
@@ -56,11 +55,11 @@ def enabled() -> bool:
 
 
 def _card_key(post_id: int) -> str:
-    return f"social:card:{_VERSION}:{post_id}"
+    return f"vcnet:social:card:{_VERSION}:{post_id}"
 
 
 def _account_key(actor_id: int) -> str:
-    return f"social:account:{_VERSION}:{actor_id}"
+    return f"vcnet:social:account:{_VERSION}:{actor_id}"
 
 
 @dataclass(slots=True)
@@ -92,9 +91,9 @@ class Card:
 def _drop(keys: list[str]) -> None:
     if not keys or not enabled():
         return
-    cache.delete_many(keys)
+    rfeed.delete_objects(keys)
     if connection.in_atomic_block:
-        transaction.on_commit(lambda: cache.delete_many(keys))
+        transaction.on_commit(lambda: rfeed.delete_objects(keys))
 
 
 def forget_cards(post_ids: Iterable[int]) -> None:
@@ -179,7 +178,7 @@ def _get(ids: list[int]) -> dict[int, Card]:
     found: dict[int, Card] = {}
     gone: set[int] = set()
     if enabled():
-        cached = cache.get_many([_card_key(i) for i in wanted])
+        cached = rfeed.get_objects([_card_key(i) for i in wanted])
         for i in wanted:
             value = cached.get(_card_key(i))
             if isinstance(value, Card):
@@ -199,7 +198,7 @@ def _get(ids: list[int]) -> dict[int, Card]:
             if absent:
                 by_ttl.setdefault(GONE_SECONDS, {}).update(absent)
             for seconds, batch in by_ttl.items():
-                cache.set_many(batch, seconds)
+                rfeed.set_objects(batch, seconds)
     return found
 
 
@@ -224,7 +223,7 @@ def _accounts(request: HttpRequest, actor_ids: set[int]) -> dict[int, dict[str, 
 
     found: dict[int, dict[str, Any]] = {}
     if enabled():
-        cached = cache.get_many([_account_key(i) for i in actor_ids])
+        cached = rfeed.get_objects([_account_key(i) for i in actor_ids])
         found = {i: cached[_account_key(i)] for i in actor_ids if _account_key(i) in cached}
     missing = actor_ids - found.keys()
     if missing:
@@ -235,7 +234,7 @@ def _accounts(request: HttpRequest, actor_ids: set[int]) -> dict[int, dict[str, 
         }
         found.update(made)
         if enabled() and made:
-            cache.set_many({_account_key(i): v for i, v in made.items()}, ACCOUNT_SECONDS)
+            rfeed.set_objects({_account_key(i): v for i, v in made.items()}, ACCOUNT_SECONDS)
     return found
 
 

@@ -17,7 +17,6 @@ from dataclasses import dataclass
 from functools import cached_property
 
 from django.conf import settings
-from django.core.cache import cache
 from django.db import connection, transaction
 from django.db.models import Q
 from django.utils import timezone
@@ -32,7 +31,7 @@ _VERSION = 1
 
 
 def _key(actor_id: int) -> str:
-    return f"social:reader:{_VERSION}:{actor_id}"
+    return f"vcnet:social:reader:{_VERSION}:{actor_id}"
 
 
 @dataclass(frozen=True)
@@ -118,11 +117,11 @@ def reader_for(user: User, actor: Actor) -> Reader:
     if not rfeed.enabled():
         return _compute(user, actor)[0]
     key = _key(actor.pk)
-    found = cache.get(key)
+    found = rfeed.get_objects([key]).get(key)
     if isinstance(found, Reader):
         return found
     reader, seconds = _compute(user, actor)
-    cache.set(key, reader, seconds)
+    rfeed.set_objects({key: reader}, seconds)
     return reader
 
 
@@ -133,9 +132,9 @@ def forget_readers(actor_ids: Iterable[int]) -> None:
     keys = [_key(int(i)) for i in actor_ids if i]
     if not keys:
         return
-    cache.delete_many(keys)
+    rfeed.delete_objects(keys)
     if connection.in_atomic_block:
-        transaction.on_commit(lambda: cache.delete_many(keys))
+        transaction.on_commit(lambda: rfeed.delete_objects(keys))
 
 
 def forget_users(user_ids: Iterable[int]) -> None:

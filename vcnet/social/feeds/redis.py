@@ -10,6 +10,7 @@ reaching an inactive reader, so a stale feed is never served.
 from __future__ import annotations
 
 import datetime as dt
+import pickle
 from dataclasses import dataclass
 from functools import cache
 from typing import Any
@@ -46,6 +47,38 @@ def _client_for(url: str) -> redis_lib.Redis:
 def client() -> redis_lib.Redis:
     """The shared Redis client (one connection pool per URL)."""
     return _client_for(settings.REDIS_URL)
+
+
+@cache
+def _bytes_client_for(url: str) -> redis_lib.Redis:
+    return redis_lib.Redis.from_url(url)
+
+
+def get_objects(keys: list[str]) -> dict[str, Any]:
+    """Pickled values by key, in one MGET (missing keys left out).
+
+    The social caches (`social.cards`, `feeds.reader`) use this shared client rather than
+    Django's cache API, which builds a new client object for every operation (~0.4 ms each).
+    """
+    if not keys:
+        return {}
+    values = _bytes_client_for(settings.REDIS_URL).mget(keys)
+    return {k: pickle.loads(v) for k, v in zip(keys, values, strict=True) if v is not None}  # noqa: S301
+
+
+def set_objects(values: dict[str, Any], seconds: int) -> None:
+    """Store pickled values for `seconds`, in one pipeline."""
+    if not values:
+        return
+    pipe = _bytes_client_for(settings.REDIS_URL).pipeline(transaction=False)
+    for key, value in values.items():
+        pipe.set(key, pickle.dumps(value, protocol=pickle.HIGHEST_PROTOCOL), ex=seconds)
+    pipe.execute()
+
+
+def delete_objects(keys: list[str]) -> None:
+    if keys:
+        _bytes_client_for(settings.REDIS_URL).delete(*keys)
 
 
 def home_key(actor_id: int) -> str:
