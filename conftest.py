@@ -110,7 +110,10 @@ def _fresh_cache() -> None:
     """Throttles and cached fragments never leak from one test into the next."""
     from django.core.cache import cache
 
+    from vcnet.social.cards import local_clear
+
     cache.clear()
+    local_clear()
 
 
 @pytest.fixture(autouse=True)

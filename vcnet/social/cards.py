@@ -1,30 +1,31 @@
-"""Status cards: each post's Mastodon Status, minus what depends on the viewer, kept in Redis.
+"""Status cards: each post's Mastodon Status, minus what depends on the viewer, cached.
 
-A feed page is then ids → one multi-get of cards → the viewer's own state (one query) → JSON,
-instead of loading twenty posts with their authors, images, polls, mentions and tags through the
-ORM on every read. A card holds the post's fields that the feeds' rules read (`Card`), its
-Status with relative addresses, and the ids of its author and shared post, which are cached
-apart (an author's card changes with their profile, a shared post's with its counters).
+A feed page is then ids → the rows' versions (one query) → one multi-get of cards and of their
+authors' accounts → the viewer's own state (one query) → JSON, instead of loading twenty posts
+with their authors, images, polls, mentions and tags through the ORM on every read. A card holds
+the post's fields that the feeds' rules read (`Card`), its Status with relative addresses, and
+the ids of its author and shared post, whose cards are kept apart (an author's account changes
+with their profile, a shared post's card with its counters).
 
-Only with `REDIS_URL`: the cache must be shared by every process that changes posts (the web
-server and the worker), or one process would serve what another changed. Without Redis the
-serializer builds statuses from the posts (`serializers.statuses`), and both ways give the same
-JSON (tested).
-
-Invalidation: any change to a post's row (save, delete, or a queryset `update()`, see
-`PostQuerySet`), its poll's votes, its images, or an actor's row drops the card at once and again
-after the transaction commits (so a concurrent read cannot put back the old one). Cards also
-expire (`CARD_SECONDS`, and no later than their poll closes).
+Cards and accounts are keyed by the row's `version` (`models.base.Versioned`: a new random token
+on any save or update of the row, and when its poll, images, mentions or tags change), so a
+cached card is never stale and nothing has to be invalidated, in any process. They live in Redis
+when `REDIS_URL` is set (shared by the web workers), otherwise in each process's memory (a
+bounded LRU). A card with an open poll expires when the poll closes. The JSON is the
+serializer's (`serializers.statuses`) for the same posts (tested).
 """
 
 from __future__ import annotations
 
+import copy
 import datetime as dt
-from collections.abc import Iterable
+import threading
+import time
+from collections import OrderedDict
 from dataclasses import dataclass
 from typing import Any
 
-from django.db import connection, transaction
+from django.db import connection
 from django.http import HttpRequest
 from django.utils import timezone
 
@@ -33,33 +34,75 @@ from vcnet.core.text import fold
 from vcnet.social.feeds import redis as rfeed
 from vcnet.social.models import Actor, Bookmark, Mute, PollOption, PollVote, Post, Reaction
 
-__all__ = [
-    "Card",
-    "cards_load",
-    "enabled",
-    "forget_accounts",
-    "forget_cards",
-    "statuses_from_cards",
-]
+__all__ = ["Card", "cards_load", "local_clear", "statuses_from_cards"]
 
 CARD_SECONDS = 3600
-ACCOUNT_SECONDS = 3600
-GONE_SECONDS = 600
-_GONE = 0  # stored for an id with no post
-_VERSION = 1  # bump when the stored shape changes
+LOCAL_ENTRIES = 20_000  # cards and accounts kept in each process's memory without Redis
+_SHAPE = 2  # bump when the stored shape changes
 
 
-def enabled() -> bool:
-    """Cards are cached only when Redis (a cache every process shares) is configured."""
-    return rfeed.enabled()
+def _card_key(post_id: int, version: int) -> str:
+    return f"vcnet:social:card:{_SHAPE}:{post_id}:{version}"
 
 
-def _card_key(post_id: int) -> str:
-    return f"vcnet:social:card:{_VERSION}:{post_id}"
+def _account_key(actor_id: int, version: int) -> str:
+    return f"vcnet:social:account:{_SHAPE}:{actor_id}:{version}"
 
 
-def _account_key(actor_id: int) -> str:
-    return f"vcnet:social:account:{_VERSION}:{actor_id}"
+class _LocalStore:
+    """A bounded in-process LRU with expiry, for cards and accounts when there is no Redis."""
+
+    def __init__(self, size: int) -> None:
+        self._size = size
+        self._items: OrderedDict[str, tuple[float, Any]] = OrderedDict()
+        self._lock = threading.Lock()
+
+    def get_many(self, keys: list[str]) -> dict[str, Any]:
+        now = time.monotonic()
+        found: dict[str, Any] = {}
+        with self._lock:
+            for key in keys:
+                item = self._items.get(key)
+                if item is None:
+                    continue
+                if item[0] < now:
+                    del self._items[key]
+                    continue
+                self._items.move_to_end(key)
+                found[key] = item[1]
+        return found
+
+    def set_many(self, values: dict[str, Any], seconds: int) -> None:
+        until = time.monotonic() + seconds
+        with self._lock:
+            for key, value in values.items():
+                self._items[key] = (until, value)
+                self._items.move_to_end(key)
+            while len(self._items) > self._size:
+                self._items.popitem(last=False)
+
+    def clear(self) -> None:
+        with self._lock:
+            self._items.clear()
+
+
+_local = _LocalStore(LOCAL_ENTRIES)
+
+
+def _cached(keys: list[str]) -> dict[str, Any]:
+    return rfeed.get_objects(keys) if rfeed.enabled() else _local.get_many(keys)
+
+
+def _store(values: dict[str, Any], seconds: int) -> None:
+    if rfeed.enabled():
+        rfeed.set_objects(values, seconds)
+    else:
+        _local.set_many(values, seconds)
+
+
+def local_clear() -> None:
+    """Empty this process's store (tests start from nothing)."""
+    _local.clear()
 
 
 @dataclass(slots=True)
@@ -82,28 +125,8 @@ class Card:
     poll_id: int | None
     folded: str  # content warning and text without diacritics, for muted words
     status: dict[str, Any]  # Mastodon's Status, relative addresses, no account/reblog/viewer
+    author_version: int = 0  # set when loaded (the account's cache key), never stored
     inner: Card | None = None  # the shared post's card (set by `cards_load`, never stored)
-
-
-# --- invalidation ------------------------------------------------------------------------------
-
-
-def _drop(keys: list[str]) -> None:
-    if not keys or not enabled():
-        return
-    rfeed.delete_objects(keys)
-    if connection.in_atomic_block:
-        transaction.on_commit(lambda: rfeed.delete_objects(keys))
-
-
-def forget_cards(post_ids: Iterable[int]) -> None:
-    """Drop the cards of these posts (now, and again when the transaction commits)."""
-    _drop([_card_key(int(i)) for i in post_ids if i])
-
-
-def forget_accounts(actor_ids: Iterable[int]) -> None:
-    """Drop the cached accounts of these actors."""
-    _drop([_account_key(int(i)) for i in actor_ids if i])
 
 
 # --- building --------------------------------------------------------------------------------
@@ -166,39 +189,41 @@ def _seconds(card: Card, now: dt.datetime) -> int:
     return CARD_SECONDS
 
 
-def _get(ids: list[int]) -> dict[int, Card]:
-    """Cards by id: from the cache, the rest built from the database and stored.
+def _versions(ids: list[int]) -> dict[int, tuple[int, int]]:
+    """The posts' and their authors' versions, by post id (posts that no longer exist are absent)."""
+    post, actor = Post._meta.db_table, Actor._meta.db_table
+    marks = ", ".join(["%s"] * len(ids))
+    sql = (
+        f"SELECT p.id, p.version, a.version FROM {post} p"  # noqa: S608
+        f" JOIN {actor} a ON a.id = p.author_id WHERE p.id IN ({marks})"
+    )
+    with connection.cursor() as cursor:
+        cursor.execute(sql, ids)
+        return {pk: (version, author_version) for pk, version, author_version in cursor.fetchall()}
 
-    A post that does not exist (deleted while its id stayed in someone's feed set) is remembered
-    as gone for a while (`_GONE`), so each read does not look for it again; ids are never reused.
-    """
+
+def _get(ids: list[int]) -> dict[int, Card]:
+    """Cards by id at their current version: cached, or built from the database and stored."""
     wanted = list(dict.fromkeys(ids))
     if not wanted:
         return {}
-    found: dict[int, Card] = {}
-    gone: set[int] = set()
-    if enabled():
-        cached = rfeed.get_objects([_card_key(i) for i in wanted])
-        for i in wanted:
-            value = cached.get(_card_key(i))
-            if isinstance(value, Card):
-                found[i] = value
-            elif value == _GONE:
-                gone.add(i)
-    missing = [i for i in wanted if i not in found and i not in gone]
+    versions = _versions(wanted)
+    keys = {i: _card_key(i, versions[i][0]) for i in wanted if i in versions}
+    cached = _cached(list(keys.values()))
+    # Copies: a request sets `inner` and may hide a quote on its cards, never on the stored ones.
+    found: dict[int, Card] = {i: copy.copy(cached[k]) for i, k in keys.items() if k in cached}
+    missing = [i for i in keys if i not in found]
     if missing:
         built = _build(missing)
-        found.update(built)
-        if enabled():
-            now = timezone.now()
-            by_ttl: dict[int, dict[str, Card | int]] = {}
-            for card in built.values():
-                by_ttl.setdefault(_seconds(card, now), {})[_card_key(card.id)] = card
-            absent = {_card_key(i): _GONE for i in missing if i not in built}
-            if absent:
-                by_ttl.setdefault(GONE_SECONDS, {}).update(absent)
-            for seconds, batch in by_ttl.items():
-                rfeed.set_objects(batch, seconds)
+        now = timezone.now()
+        by_ttl: dict[int, dict[str, Card]] = {}
+        for card in built.values():
+            found[card.id] = card
+            by_ttl.setdefault(_seconds(card, now), {})[keys[card.id]] = copy.copy(card)
+        for seconds, batch in by_ttl.items():
+            _store(batch, seconds)
+    for i, card in found.items():
+        card.author_version = versions[i][1]
     return found
 
 
@@ -218,14 +243,14 @@ def cards_load(ids: list[int]) -> dict[int, Card]:
 # --- serving -----------------------------------------------------------------------------------
 
 
-def _accounts(request: HttpRequest, actor_ids: set[int]) -> dict[int, dict[str, Any]]:
+def _accounts(authors: dict[int, int]) -> dict[int, dict[str, Any]]:
+    """Accounts (relative addresses) by actor id, for {actor id: version}."""
     from vcnet.social.api import serializers as s
 
-    found: dict[int, dict[str, Any]] = {}
-    if enabled():
-        cached = rfeed.get_objects([_account_key(i) for i in actor_ids])
-        found = {i: cached[_account_key(i)] for i in actor_ids if _account_key(i) in cached}
-    missing = actor_ids - found.keys()
+    keys = {i: _account_key(i, v) for i, v in authors.items()}
+    cached = _cached(list(keys.values()))
+    found = {i: cached[k] for i, k in keys.items() if k in cached}
+    missing = authors.keys() - found.keys()
     if missing:
         fake: Any = _RelativeRequest()
         made = {
@@ -233,8 +258,7 @@ def _accounts(request: HttpRequest, actor_ids: set[int]) -> dict[int, dict[str, 
             for a in Actor.objects.filter(pk__in=missing).select_related("unit")
         }
         found.update(made)
-        if enabled() and made:
-            rfeed.set_objects({_account_key(i): v for i, v in made.items()}, ACCOUNT_SECONDS)
+        _store({keys[i]: v for i, v in made.items()}, CARD_SECONDS)
     return found
 
 
@@ -273,7 +297,7 @@ def _viewer_state(
     ]
     sql = " UNION ALL ".join(parts)
     params: list[Any] = [actor_id, *ids, actor_id, *ids, actor_id, *ids, actor_id, *authors]
-    params += [timezone.now(), actor_id, *polls]
+    params += [connection.ops.adapt_datetimefield_value(timezone.now()), actor_id, *polls]
     state = _ViewerState({}, set(), set(), set(), {})
     with connection.cursor() as cursor:
         cursor.execute(sql, params)
@@ -353,7 +377,7 @@ def statuses_from_cards(
     for card in cards:
         if card.inner is not None:
             every.setdefault(card.inner.id, card.inner)
-    accounts = _accounts(request, {c.author_id for c in every.values()})
+    accounts = _accounts({c.author_id: c.author_version for c in every.values()})
     state = None
     if user is not None and user.is_authenticated:
         from vcnet.social.services.actors import actor_for_user

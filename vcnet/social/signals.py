@@ -1,8 +1,11 @@
-"""Dropping cached cards, accounts and reader state when the rows behind them change.
+"""Keeping cached social data true: post versions and readers' state.
 
-Connected in `SocialConfig.ready`. Save and delete signals cover changes made through models;
-`UpdateNotifyingQuerySet` covers `update()` on posts and actors. Bulk creates of the rows below
-go through the services, which drop what they change themselves (polls' votes).
+Connected in `SocialConfig.ready`. A status card is keyed by its post's version (`social.cards`);
+a change to a row shown with the post (its images, poll, mentions, tags) gives the post a new
+version here. A home reader's cached state (`feeds.reader`) is dropped when one of their follows,
+blocks, mutes, muted words, page roles or unit memberships changes. Bulk creates of these rows
+go through services that change the post itself in the same transaction (mentions, tags) or
+touch it themselves (poll votes).
 """
 
 from __future__ import annotations
@@ -12,10 +15,8 @@ from typing import Any
 from django.db.models.signals import post_delete, post_save
 
 from vcnet.accounts.models import Membership
-from vcnet.social.cards import forget_accounts, forget_cards
 from vcnet.social.feeds.reader import forget_readers, forget_users
 from vcnet.social.models import (
-    Actor,
     Block,
     Follow,
     MediaAttachment,
@@ -27,26 +28,12 @@ from vcnet.social.models import (
     Post,
     PostHashtag,
 )
-from vcnet.social.models.base import rows_updated
-
-
-def _post(sender: Any, instance: Post, **kwargs: Any) -> None:
-    forget_cards([instance.pk])
+from vcnet.social.models.base import versions_touch
 
 
 def _post_part(sender: Any, instance: Any, **kwargs: Any) -> None:
-    forget_cards([instance.post_id])
-
-
-def _actor(sender: Any, instance: Actor, **kwargs: Any) -> None:
-    forget_accounts([instance.pk])
-
-
-def _updated(sender: Any, ids: list[int], **kwargs: Any) -> None:
-    if sender is Post:
-        forget_cards(ids)
-    elif sender is Actor:
-        forget_accounts(ids)
+    if instance.post_id:
+        versions_touch(Post, [instance.post_id])
 
 
 def _follow(sender: Any, instance: Follow, **kwargs: Any) -> None:
@@ -68,12 +55,10 @@ def _user(sender: Any, instance: PageRole | Membership, **kwargs: Any) -> None:
 def connect() -> None:
     """Connect the receivers (once; Django's dispatch_uid keeps it so)."""
     pairs: list[tuple[Any, Any]] = [
-        (Post, _post),
         (MediaAttachment, _post_part),
         (Poll, _post_part),
         (Mention, _post_part),
         (PostHashtag, _post_part),
-        (Actor, _actor),
         (Follow, _follow),
         (Block, _block),
         (Mute, _own),
@@ -85,5 +70,3 @@ def connect() -> None:
         uid = f"vcnet.social.signals.{model.__name__}"
         post_save.connect(receiver, sender=model, dispatch_uid=f"{uid}.save")
         post_delete.connect(receiver, sender=model, dispatch_uid=f"{uid}.delete")
-    for model in (Post, Actor):
-        rows_updated.connect(_updated, sender=model, dispatch_uid=f"vcnet.social.updated.{model}")

@@ -18,12 +18,12 @@ from functools import cached_property
 
 from django.conf import settings
 from django.db import connection, transaction
-from django.db.models import Q
 from django.utils import timezone
+from django.utils.dateparse import parse_datetime
 
 from vcnet.accounts.models import Membership, User
 from vcnet.social.feeds import redis as rfeed
-from vcnet.social.models import Actor, Block, Follow, Mute, MutedWord
+from vcnet.social.models import Actor, Block, Follow, Mute, MutedWord, PageRole
 from vcnet.social.selectors.actors import word_pattern
 
 READER_SECONDS = 300
@@ -64,47 +64,64 @@ def _fanout_max() -> int:
     return int(getattr(settings, "SOCIAL_FANOUT_MAX_FOLLOWERS", 10_000))
 
 
-def _compute(user: User, actor: Actor) -> tuple[Reader, int]:
-    from vcnet.social.access import own_actor_ids
+def _when(value: object) -> dt.datetime | None:
+    """A time read by raw SQL (SQLite gives text, naive UTC)."""
+    if value is None:
+        return None
+    when = value if isinstance(value, dt.datetime) else parse_datetime(str(value))
+    if when is not None and timezone.is_naive(when):
+        when = timezone.make_aware(when, dt.UTC)
+    return when
 
+
+def _compute(user: User, actor: Actor) -> tuple[Reader, int]:
+    """The reader's state in one query (each part an indexed look-up)."""
     now = timezone.now()
-    active = Q(expires_at__isnull=True) | Q(expires_at__gt=now)
-    following = set(Follow.objects.filter(follower=actor).values_list("target_id", flat=True))
-    hidden = set(Block.objects.filter(actor=actor).values_list("target_id", flat=True))
-    hidden |= set(Block.objects.filter(target=actor).values_list("actor_id", flat=True))
+    t = {
+        m.__name__: m._meta.db_table
+        for m in (Follow, Block, Mute, MutedWord, Actor, PageRole, Membership)
+    }
+    active = "(expires_at IS NULL OR expires_at > %s)"
+    sql = " UNION ALL ".join(
+        [  # muted words first: their columns give the NULLs below their types (PostgreSQL)
+            f"SELECT 'w', CAST(whole_word AS INTEGER), folded, expires_at FROM {t['MutedWord']}"  # noqa: S608
+            f" WHERE actor_id = %s AND {active}",
+            f"SELECT 'f', target_id, NULL, NULL FROM {t['Follow']} WHERE follower_id = %s",  # noqa: S608
+            f"SELECT 'h', target_id, NULL, NULL FROM {t['Block']} WHERE actor_id = %s",  # noqa: S608
+            f"SELECT 'h', actor_id, NULL, NULL FROM {t['Block']} WHERE target_id = %s",  # noqa: S608
+            f"SELECT 'h', target_id, NULL, expires_at FROM {t['Mute']}"  # noqa: S608
+            f" WHERE actor_id = %s AND {active}",
+            f"SELECT 'o', id, NULL, NULL FROM {t['Actor']} WHERE user_id = %s",  # noqa: S608
+            f"SELECT 'o', page_id, NULL, NULL FROM {t['PageRole']} WHERE user_id = %s",  # noqa: S608
+            f"SELECT 'u', unit_id, NULL, NULL FROM {t['Membership']} WHERE user_id = %s",  # noqa: S608
+            f"SELECT 'b', a.id, NULL, NULL FROM {t['Follow']} f JOIN {t['Actor']} a"  # noqa: S608
+            " ON a.id = f.target_id WHERE f.follower_id = %s AND a.followers_count > %s",
+        ]
+    )
+    at = connection.ops.adapt_datetimefield_value(now)
+    params = [actor.pk, at, actor.pk, actor.pk, actor.pk, actor.pk, at]
+    params += [user.pk, user.pk, user.pk, actor.pk, _fanout_max()]
+    parts: dict[str, set[int]] = {"f": set(), "h": set(), "o": set(), "u": set(), "b": set()}
+    words: list[tuple[str, bool]] = []
     ends: list[dt.datetime] = []
-    for target_id, until in Mute.objects.filter(active, actor=actor).values_list(
-        "target_id", "expires_at"
-    ):
-        hidden.add(target_id)
-        if until is not None:
-            ends.append(until)
-    words = []
-    for folded, whole, until in (
-        MutedWord.objects.filter(active, actor=actor)
-        .order_by("folded", "id")
-        .values_list("folded", "whole_word", "expires_at")
-    ):
-        words.append((folded, whole))
-        if until is not None:
-            ends.append(until)
-    big = set()
-    if following:
-        big = set(
-            Actor.objects.filter(id__in=following, followers_count__gt=_fanout_max()).values_list(
-                "id", flat=True
-            )
-        )
+    with connection.cursor() as cursor:
+        cursor.execute(sql, params)
+        for kind, number, text, until in cursor.fetchall():
+            if kind == "w":
+                words.append((text, bool(number)))
+            else:
+                parts[kind].add(number)
+            end = _when(until)
+            if end is not None:
+                ends.append(end)
     reader = Reader(
         actor_id=actor.pk,
-        following=frozenset(following),
-        hidden=frozenset(hidden),
-        own=frozenset(own_actor_ids(user)),
-        units=frozenset(
-            Membership.objects.filter(user_id=user.pk).values_list("unit_id", flat=True)
-        ),
-        big=frozenset(big),
-        words=tuple(words),
+        following=frozenset(parts["f"]),
+        hidden=frozenset(parts["h"]),
+        own=frozenset(parts["o"]),
+        units=frozenset(parts["u"]),
+        big=frozenset(parts["b"]),
+        words=tuple(sorted(words)),
     )
     seconds = READER_SECONDS
     if ends:

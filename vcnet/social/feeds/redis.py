@@ -62,7 +62,7 @@ def get_objects(keys: list[str]) -> dict[str, Any]:
     """
     if not keys:
         return {}
-    values = _bytes_client_for(settings.REDIS_URL).mget(keys)
+    values: list[bytes | None] = _bytes_client_for(settings.REDIS_URL).mget(keys)  # type: ignore[assignment]
     return {k: pickle.loads(v) for k, v in zip(keys, values, strict=True) if v is not None}  # noqa: S301
 
 

@@ -11,7 +11,7 @@ from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
 from vcnet.core.text import fold
-from vcnet.social.models.base import UpdateNotifyingQuerySet
+from vcnet.social.models.base import Versioned
 
 
 class ActorKind(models.TextChoices):
@@ -19,7 +19,7 @@ class ActorKind(models.TextChoices):
     PAGE = "page", _("Official page")
 
 
-class Actor(models.Model):
+class Actor(Versioned):
     """Anyone who posts and can be followed: a person's profile, or an official page of a unit.
 
     This is a Mastodon "account". A person has exactly one actor (`user`); a page belongs to a
@@ -72,7 +72,8 @@ class Actor(models.Model):
     sanction_reason = models.CharField(_("reason"), max_length=500, blank=True)
     labels = models.JSONField(_("labels"), default=list, blank=True)
 
-    objects = UpdateNotifyingQuerySet.as_manager()  # cached accounts listen (social.cards)
+    # Not shown on the account: changing only these keeps the cached account (social.cards).
+    UNVERSIONED = frozenset({"last_active_at", "search_text"})
 
     class Meta:
         verbose_name = _("profile")

@@ -10,7 +10,7 @@ from django.utils.translation import gettext_lazy as _
 from django.utils.translation import pgettext_lazy
 
 from vcnet.social.models.actors import Actor
-from vcnet.social.models.base import UpdateNotifyingQuerySet
+from vcnet.social.models.base import Versioned
 from vcnet.social.models.groups import Group
 
 
@@ -51,7 +51,7 @@ class PostState(models.TextChoices):
     REMOVED = "removed", _("Removed by moderators")
 
 
-class Post(models.Model):
+class Post(Versioned):
     """A post, a comment on one (`in_reply_to`), or a share of one (`reblog_of`, or `quote_of`).
 
     Comments are threaded one level: `thread_root` is the top-level post, `in_reply_to` is
@@ -115,8 +115,6 @@ class Post(models.Model):
     labels = models.JSONField(_("labels"), default=list, blank=True)
     # The context note shown under the post: {"id", "html", "sources": [{"url", "title"}], "url"}
     context_note = models.JSONField(_("context note"), null=True, blank=True)
-
-    objects = UpdateNotifyingQuerySet.as_manager()  # cached status cards listen (social.cards)
 
     class Meta:
         verbose_name = _("post")

@@ -13,8 +13,8 @@ from django.utils.translation import gettext_lazy as _
 from vcnet.accounts.models import User
 from vcnet.core.errors import Conflict, DomainError, NotFound, PermissionDeniedError
 from vcnet.core.text import nfc
-from vcnet.social.cards import forget_cards
 from vcnet.social.models import Poll, PollOption, PollVote, Post
+from vcnet.social.models.base import versions_touch
 
 MIN_OPTIONS = 2
 MAX_OPTIONS = 4
@@ -121,6 +121,6 @@ def poll_vote(*, user: User, poll_id: int, choices: list[int]) -> Poll:
         Poll.objects.filter(pk=poll.pk).update(
             votes_count=F("votes_count") + len(options), voters_count=F("voters_count") + 1
         )
-        forget_cards([poll.post_id])  # the counts shown on the post's cached card
+        versions_touch(Post, [poll.post_id])  # the counts shown on the post's cached card
     poll.refresh_from_db()
     return poll
