@@ -190,25 +190,30 @@ def _seconds(card: Card, now: dt.datetime) -> int:
 
 
 def _versions(ids: list[int]) -> dict[int, tuple[int, int]]:
-    """The posts' and their authors' versions, by post id (posts that no longer exist are absent)."""
+    """(post version, author version) of these posts and of the posts they share or quote, by
+    post id, in one query (posts that no longer exist are absent)."""
     post, actor = Post._meta.db_table, Actor._meta.db_table
     marks = ", ".join(["%s"] * len(ids))
     sql = (
-        f"SELECT p.id, p.version, a.version FROM {post} p"  # noqa: S608
-        f" JOIN {actor} a ON a.id = p.author_id WHERE p.id IN ({marks})"
+        "SELECT p.id, p.version, a.version, i.id, i.version, ia.version,"  # noqa: S608
+        f" q.id, q.version, qa.version FROM {post} p JOIN {actor} a ON a.id = p.author_id"
+        f" LEFT JOIN {post} i ON i.id = p.reblog_of_id LEFT JOIN {actor} ia ON ia.id = i.author_id"
+        f" LEFT JOIN {post} q ON q.id = p.quote_of_id LEFT JOIN {actor} qa ON qa.id = q.author_id"
+        f" WHERE p.id IN ({marks})"
     )
+    found: dict[int, tuple[int, int]] = {}
     with connection.cursor() as cursor:
         cursor.execute(sql, ids)
-        return {pk: (version, author_version) for pk, version, author_version in cursor.fetchall()}
+        for row in cursor.fetchall():
+            for at in (0, 3, 6):
+                if row[at] is not None:
+                    found[row[at]] = (row[at + 1], row[at + 2])
+    return found
 
 
-def _get(ids: list[int]) -> dict[int, Card]:
-    """Cards by id at their current version: cached, or built from the database and stored."""
-    wanted = list(dict.fromkeys(ids))
-    if not wanted:
-        return {}
-    versions = _versions(wanted)
-    keys = {i: _card_key(i, versions[i][0]) for i in wanted if i in versions}
+def _get(versions: dict[int, tuple[int, int]]) -> dict[int, Card]:
+    """Cards at these versions: cached, or built from the database and stored."""
+    keys = {i: _card_key(i, version) for i, (version, _author) in versions.items()}
     cached = _cached(list(keys.values()))
     # Copies: a request sets `inner` and may hide a quote on its cards, never on the stored ones.
     found: dict[int, Card] = {i: copy.copy(cached[k]) for i, k in keys.items() if k in cached}
@@ -228,13 +233,12 @@ def _get(ids: list[int]) -> dict[int, Card]:
 
 
 def cards_load(ids: list[int]) -> dict[int, Card]:
-    """Cards of these posts with their shared and quoted posts' cards (`inner` for a share)."""
-    outer = _get(ids)
-    inner_ids = {c.reblog_of_id for c in outer.values() if c.reblog_of_id}
-    inner_ids |= {c.quote_of_id for c in outer.values() if c.quote_of_id}
-    inner = _get([i for i in inner_ids if i not in outer]) if inner_ids else {}
-    every = {**inner, **outer}
-    for card in outer.values():
+    """Cards of these posts and of the posts they share or quote (`inner` set on a share)."""
+    wanted = list(dict.fromkeys(ids))
+    if not wanted:
+        return {}
+    every = _get(_versions(wanted))
+    for card in every.values():
         if card.reblog_of_id:
             card.inner = every.get(card.reblog_of_id)
     return every

@@ -25,12 +25,19 @@ SENTINEL = "0"
 ACTIVE_WINDOW = dt.timedelta(days=7)
 TTL_SECONDS = int(ACTIVE_WINDOW.total_seconds()) - 3600
 
-# KEYS[1]: the feed; ARGV: cap, then ids. Adds only to a warm (existing) set, then trims.
+# KEYS: the feeds; ARGV: cap, then ids. Adds only to warm (existing) sets, then trims each;
+# returns how many sets were warm. One call per chunk of readers: one round trip, one command.
 _ADD_LUA = """
-if redis.call('EXISTS', KEYS[1]) == 0 then return 0 end
-for i = 2, #ARGV do redis.call('ZADD', KEYS[1], ARGV[i], ARGV[i]) end
-redis.call('ZREMRANGEBYRANK', KEYS[1], 1, -(tonumber(ARGV[1]) + 1))
-return 1
+local cap = tonumber(ARGV[1])
+local warm = 0
+for k = 1, #KEYS do
+  if redis.call('EXISTS', KEYS[k]) == 1 then
+    for i = 2, #ARGV do redis.call('ZADD', KEYS[k], ARGV[i], ARGV[i]) end
+    redis.call('ZREMRANGEBYRANK', KEYS[k], 1, -(cap + 1))
+    warm = warm + 1
+  end
+end
+return warm
 """
 
 
@@ -94,14 +101,12 @@ def author_key(actor_id: int) -> str:
 
 
 def fanout(post_ids: list[int], reader_ids: list[int]) -> int:
-    """Add `post_ids` to the warm feeds of `reader_ids` in one pipeline; returns how many were warm."""
+    """Add `post_ids` to the warm feeds of `reader_ids` in one script call; returns how many were
+    warm (a missing set means "ask the database": it is never given a partial feed)."""
     if not post_ids or not reader_ids:
         return 0
-    script = _add_script()
-    pipe = client().pipeline(transaction=False)
-    for reader_id in reader_ids:
-        script(keys=[home_key(reader_id)], args=[CAP, *post_ids], client=pipe)
-    return sum(int(r or 0) for r in pipe.execute())
+    keys = [home_key(reader_id) for reader_id in reader_ids]
+    return int(_add_script()(keys=keys, args=[CAP, *post_ids]) or 0)
 
 
 def remove(post_ids: list[int], reader_ids: list[int]) -> None:

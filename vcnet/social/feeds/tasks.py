@@ -2,8 +2,9 @@
 
 A new post is fanned out by `feed_fanout`, which lists the author's followers active in the
 last 7 days in chunks of `CHUNK` and enqueues one `feed_fanout_chunk` per chunk; each chunk
-writes to Redis in one pipeline. Authors with more than `SOCIAL_FANOUT_MAX_FOLLOWERS`
-followers are not fanned out: readers merge their posts at read time. Tasks take ids only.
+writes to Redis in one call (a Lua script over the chunk's sets). Authors with more than
+`SOCIAL_FANOUT_MAX_FOLLOWERS` followers are not fanned out: readers merge their posts at read
+time, from the authors' lists. Tasks take ids only.
 """
 
 from __future__ import annotations
@@ -87,7 +88,7 @@ def feed_fanout(*, post_id: int) -> int:
 
 @task()
 def feed_fanout_chunk(*, post_id: int, reader_ids: list[int]) -> int:
-    """Add one post to up to 1,000 warm home feeds in one Redis pipeline."""
+    """Add one post to up to 1,000 warm home feeds in one Redis call."""
     return rfeed.fanout([post_id], reader_ids)
 
 
