@@ -123,6 +123,12 @@ def test_changes_to_a_post_show_at_the_next_read(world: World, client: Client) -
     assert after[str(made["poll"].pk)]["account"]["display_name"] == "Trần Văn Minh (Tổ trưởng)"
     assert list(after.values()) == serialized(w.lan)
 
+    unit = w.page.unit
+    unit.name = "Ủy ban nhân dân tỉnh Nghệ An"
+    unit.save()  # the unit's name is on its pages' accounts
+    page_card = next(c for c in home_api(client, w.lan) if c["id"] == str(made["page"].pk))
+    assert page_card["account"]["vcnet"]["unit"]["name"] == "Ủy ban nhân dân tỉnh Nghệ An"
+
 
 def test_follows_blocks_and_muted_words_show_at_the_next_read(world: World, client: Client) -> None:
     w = world
