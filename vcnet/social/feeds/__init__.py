@@ -5,7 +5,9 @@ is read from a per-reader sorted set filled on write (`feeds.redis`, `feeds.task
 read time with the posts of very popular pages, and falls back to the database whenever the
 set is cold, missing or too short. Either way the posts are loaded by `posts_hydrate` (which
 re-checks visibility) and filtered for blocked/muted authors and muted words, so both paths
-show the same feed.
+show the same feed. `feed_home(..., cards=True)` (the API) loads status cards instead
+(`vcnet.social.cards`) and applies the same rules to them; big pages' posts then come from their
+lists in Redis, and the reader's state from `feeds.reader`.
 """
 
 from __future__ import annotations
