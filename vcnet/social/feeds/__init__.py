@@ -71,34 +71,20 @@ def _viewer_actor(user: User | None) -> Actor | None:
     return actor_for_user(user)
 
 
-def _keeper(
-    actor: Actor | None, *, hidden: set[int] | None = None, reader: Reader | None = None
-) -> Callable[[Post], bool]:
+def _keeper(actor: Actor | None) -> Callable[[Post], bool]:
     """A test that drops posts of hidden (blocked, muted) authors and posts hit by muted words."""
     if actor is None:
         return lambda post: True
-    from vcnet.core.text import fold
     from vcnet.social.selectors.actors import hidden_author_ids, muted_words, post_hidden_by_words
 
-    if hidden is None:
-        hidden = hidden_author_ids(actor)
-    if reader is not None:
-        words = reader
-
-        def hit(post: Post) -> bool:
-            return words.hides_text(fold(f"{post.content_warning}\n{post.text}"))
-
-    else:
-        muted = muted_words(actor)
-
-        def hit(post: Post) -> bool:
-            return bool(muted) and post_hidden_by_words(post, muted)
+    hidden = hidden_author_ids(actor)
+    muted = muted_words(actor)
 
     def keep(post: Post) -> bool:
         shown = post.reblog_of if post.reblog_of_id else post
         if post.author_id in hidden or (shown is not None and shown.author_id in hidden):
             return False
-        return not (shown is not None and hit(shown))
+        return not (muted and shown is not None and post_hidden_by_words(shown, muted))
 
     return keep
 
@@ -261,12 +247,12 @@ def _merge(a: list[int], b: list[int], *, ascending: bool, n: int) -> list[int]:
     return sorted(set(a) | set(b), reverse=not ascending)[:n]
 
 
-def _redis_home_source(user: User, reader: Reader, *, lists: bool = False) -> Source:
+def _redis_home_source(user: User, reader: Reader) -> Source:
     """Candidates from the reader's sorted set, merged with popular pages' posts.
 
-    Popular pages' posts come from the database, or with `lists` from each page's list of newest
-    posts in Redis (candidates of any kind: only a reader that applies the home rule to what it
-    loads, as the card loader does, may ask for them).
+    Popular pages' posts come from each page's list of newest posts in Redis (candidates of any
+    kind: the card loader applies the home rule), or from the database where a list cannot cover
+    the window.
     """
     authors = set(reader.authors)
     hidden = set(reader.hidden)
@@ -331,7 +317,7 @@ def _redis_home_source(user: User, reader: Reader, *, lists: bool = False) -> So
                 }
                 ids += from_db(small, below, n - len(ids))
         if big:
-            listed = from_lists(cursor, n) if lists else None
+            listed = from_lists(cursor, n)
             extra = listed if listed is not None else from_db(big, cursor, n)
             ids = _merge(ids, extra, ascending=ascending, n=n)
         return ids
@@ -350,23 +336,25 @@ def feed_home(
 ) -> FeedPage:
     """The reader's own posts and those of the people and pages they follow, newest first.
 
-    `cards`: the page holds status cards (`FeedPage.cards`, see `vcnet.social.cards`) rather
-    than posts; the API serves those, the web page renders posts.
+    The page is chosen on status cards (`vcnet.social.cards`): with `cards` it holds them
+    (`FeedPage.cards`, what the API serves); otherwise the chosen posts are loaded for the web
+    page (`FeedPage.posts`).
     """
     actor = _viewer_actor(user)
     if actor is None:
         return FeedPage(posts=[], next_max_id=None, prev_min_id=None)
     from vcnet.social.middleware import actor_touch
+    from vcnet.social.selectors.posts import posts_hydrate
 
     actor_touch(user)
     reader = reader_for(user, actor)
-    authors = set(reader.authors)
-    hidden = set(reader.hidden)
     redis_on = rfeed.enabled()
     source: Source
     if redis_on:
-        source = _redis_home_source(user, reader, lists=cards)
+        source = _redis_home_source(user, reader)
     else:
+        authors, hidden = set(reader.authors), set(reader.hidden)
+        own, units = set(reader.own), set(reader.units)
 
         def source(cursor: Cursor, n: int) -> list[int]:
             return db.home_ids(
@@ -375,26 +363,10 @@ def feed_home(
                 authors=authors,
                 hidden=hidden,
                 limit=n,
-                own=set(reader.own),
-                units=set(reader.units),
+                own=own,
+                units=units,
                 **cursor,
             )
-
-    load: Callable[[list[int]], Sequence[Any]] | None = None
-    if cards:
-        load = _home_card_loader(user, reader, checked=not redis_on)
-
-        def keep(item: Any) -> bool:
-            return not _hidden_card(reader, item)
-
-    else:
-        filters = _keeper(actor, hidden=hidden, reader=reader)
-
-        def keep(item: Any) -> bool:
-            if not redis_on:
-                return filters(item)
-            # The set may hold posts of people unfollowed since: the database rule decides.
-            return item.author_id in authors and item.group_id is None and filters(item)
 
     page = _fill(
         user,
@@ -403,12 +375,15 @@ def feed_home(
         since_id=since_id,
         min_id=min_id,
         limit=limit,
-        keep=keep,
-        visibility_checked=not redis_on,  # home_ids applies the exact rule (db.home_visible_q)
-        load=load,
+        keep=lambda card: not _hidden_card(reader, card),
+        # home_ids applies the exact rule (db.home_visible_q); the Redis set's ids get it here.
+        load=_home_card_loader(user, reader, checked=not redis_on),
     )
+    chosen: list[Card] = page.posts  # type: ignore[assignment]
     if cards:
-        page.cards, page.posts = page.posts, []  # type: ignore[assignment]
+        page.cards, page.posts = chosen, []
+    else:
+        page.posts = posts_hydrate(user, [c.id for c in chosen], visibility_checked=True)
     return page
 
 
