@@ -135,9 +135,6 @@ class Card:
 class _RelativeRequest:
     """Stands in for the request while a card is built: addresses stay relative ("/social/…")."""
 
-    def __init__(self, request: HttpRequest | None = None) -> None:
-        self._request = request
-
     def build_absolute_uri(self, location: str | None = None) -> str:
         return location or "/"
 

@@ -92,8 +92,14 @@ def home_key(actor_id: int) -> str:
     return f"vcnet:feed:home:{actor_id}"
 
 
+@cache
+def _add_script_for(url: str) -> Any:
+    return _client_for(url).register_script(_ADD_LUA)
+
+
 def _add_script() -> Any:
-    return client().register_script(_ADD_LUA)
+    """The fan-out script, registered once per Redis URL (not hashed again on every call)."""
+    return _add_script_for(settings.REDIS_URL)
 
 
 def author_key(actor_id: int) -> str:
