@@ -186,17 +186,21 @@ def _seconds(card: Card, now: dt.datetime) -> int:
     return CARD_SECONDS
 
 
+def _marks(values: list[int]) -> str:
+    """Placeholders for `IN (...)` (NULL for none: matches nothing)."""
+    return ", ".join(["%s"] * len(values)) or "NULL"
+
+
 def _versions(ids: list[int]) -> dict[int, tuple[int, int]]:
     """(post version, author version) of these posts and of the posts they share or quote, by
     post id, in one query (posts that no longer exist are absent)."""
     post, actor = Post._meta.db_table, Actor._meta.db_table
-    marks = ", ".join(["%s"] * len(ids))
     sql = (
         "SELECT p.id, p.version, a.version, i.id, i.version, ia.version,"  # noqa: S608
         f" q.id, q.version, qa.version FROM {post} p JOIN {actor} a ON a.id = p.author_id"
         f" LEFT JOIN {post} i ON i.id = p.reblog_of_id LEFT JOIN {actor} ia ON ia.id = i.author_id"
         f" LEFT JOIN {post} q ON q.id = p.quote_of_id LEFT JOIN {actor} qa ON qa.id = q.author_id"
-        f" WHERE p.id IN ({marks})"
+        f" WHERE p.id IN ({_marks(ids)})"
     )
     found: dict[int, tuple[int, int]] = {}
     with connection.cursor() as cursor:
@@ -281,12 +285,9 @@ def _viewer_state(
     """
     ids, authors, polls = list(post_ids), sorted(author_ids), list(poll_ids)
 
-    def marks(values: list[int]) -> str:
-        return ", ".join(["%s"] * len(values)) or "NULL"
-
     reaction, bookmark, post = Reaction._meta.db_table, Bookmark._meta.db_table, Post._meta.db_table
     mute, vote, option = Mute._meta.db_table, PollVote._meta.db_table, PollOption._meta.db_table
-    in_ids, in_authors, in_polls = marks(ids), marks(authors), marks(polls)
+    in_ids, in_authors, in_polls = _marks(ids), _marks(authors), _marks(polls)
     parts = [
         f"SELECT 'r', post_id, kind FROM {reaction} WHERE actor_id = %s AND post_id IN ({in_ids})",  # noqa: S608
         f"SELECT 'b', post_id, '' FROM {bookmark} WHERE actor_id = %s AND post_id IN ({in_ids})",  # noqa: S608
