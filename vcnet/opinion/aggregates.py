@@ -4,7 +4,10 @@ An hour's rows are recomputed whole from the items published in that hour (one G
 the cube, its marginal sums from those rows, one pass over the keywords), then each touched
 local day is re-summed from its 24 hour rows, and each touched week's terms from its 7 days.
 Rebuilding rather than incrementing keeps the counts right when items arrive late, are analysed
-twice, move to a new topic or are deleted, and costs one hour's items at a time. Day buckets
+twice, move to a new topic or are deleted, and costs one hour's items at a time. The pipeline
+does not rebuild after each batch: it marks the batch's hours (`mark`, in the batch's
+transaction) and `flush` rebuilds each marked hour once, every few seconds and at the end of a
+run, so the cost follows the hours touched and not the number of batches. Day buckets
 start at local midnight (`TIME_ZONE`, Asia/Ho_Chi_Minh), as people read days; weeks on Monday.
 """
 
@@ -29,6 +32,7 @@ from vcnet.opinion.models import (
     Item,
     ItemState,
     Marginal,
+    PendingHour,
     Period,
     Sentiment,
     TermAggregate,
@@ -71,6 +75,27 @@ def rebuild(hours: Iterable[dt.datetime]) -> int:
         with transaction.atomic():
             _rebuild_week(week)
     return len(touched)
+
+
+def mark(moments: Iterable[dt.datetime]) -> int:
+    """Note the hours of `moments` for the next `flush`; returns the number of hours."""
+    hours = {hour_of(m) for m in moments}
+    PendingHour.objects.bulk_create([PendingHour(hour=h) for h in sorted(hours)])
+    return len(hours)
+
+
+def flush() -> int:
+    """Rebuild the hours marked so far (each once) and drop their marks; returns the hours.
+
+    Only the marks read here are dropped: one committed meanwhile stays for the next flush."""
+    marks = list(PendingHour.objects.order_by().values_list("id", "hour"))
+    if not marks:
+        return 0
+    count = rebuild(hour for _, hour in marks)
+    ids = [pk for pk, _ in marks]
+    for start in range(0, len(ids), 500):
+        PendingHour.objects.filter(id__in=ids[start : start + 500]).delete()
+    return count
 
 
 def rebuild_all(progress: Callable[[int, int], None] | None = None) -> int:

@@ -182,6 +182,21 @@ class Period(models.TextChoices):
     WEEK = "week", _("Week")  # term rows only: Monday to Sunday, local days
 
 
+class PendingHour(models.Model):
+    """An hour whose aggregates wait to be rebuilt: written with the analysed items, in their
+    transaction, and removed by `aggregates.flush` once the hour is rebuilt. Several rows may
+    name one hour (one per batch); a row committed during a flush waits for the next one."""
+
+    hour = models.DateTimeField()
+
+    class Meta:
+        verbose_name = _("hour waiting for its aggregates")
+        verbose_name_plural = _("hours waiting for their aggregates")
+
+    def __str__(self) -> str:
+        return self.hour.isoformat()
+
+
 class Counts(models.Model):
     """Items counted, and how many of them read positive, neutral and negative."""
 

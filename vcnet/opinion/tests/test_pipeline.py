@@ -23,6 +23,7 @@ from vcnet.opinion.models import (
     Item,
     ItemKind,
     ItemState,
+    PendingHour,
     Period,
     SourceKind,
     TermAggregate,
@@ -110,6 +111,37 @@ def test_a_late_item_rebuilds_its_own_hour_and_day() -> None:
     by_hour = dict(Aggregate.objects.filter(period=Period.HOUR).values_list("bucket", "mentions"))
     assert by_hour == {hour: 1, yesterday: 1}
     assert Aggregate.objects.filter(period=Period.DAY).count() == 2
+
+
+def test_a_run_of_batches_counts_each_hour_once_the_run_flushes_it() -> None:
+    source = services.platform_source()
+    hour = aggregates.hour_of(NOW)
+    earlier = hour - dt.timedelta(hours=5)
+    services.ingest(source, _drafts(PRAISE, at=hour, prefix="p"), now=NOW)
+    services.ingest(source, _drafts(COMPLAINTS, at=earlier, prefix="c"), now=NOW)
+
+    # Batches without a flush: the items are analysed, their hours wait, nothing is counted yet.
+    assert pipeline.process_batch(2, flush=False).items == 2
+    assert pipeline.process_batch(2, flush=False).items == 2
+    assert PendingHour.objects.exists() and not Aggregate.objects.exists()
+
+    # The worker's run analyses the rest and rebuilds every marked hour, each once.
+    result = pipeline.process_pending()
+    assert (result.items, result.hours) == (2, 2)
+    assert not PendingHour.objects.exists()
+    by_hour = dict(Aggregate.objects.filter(period=Period.HOUR).values_list("bucket", "mentions"))
+    assert by_hour == {hour: 3, earlier: 3}
+    assert aggregates.flush() == 0  # nothing left to do
+
+
+def test_marks_left_by_a_run_that_failed_are_rebuilt_by_the_next_run() -> None:
+    source = services.platform_source()
+    services.ingest(source, _drafts(PRAISE, at=aggregates.hour_of(NOW), prefix="p"), now=NOW)
+    pipeline.process_batch(flush=False)  # the process stops here (killed, database gone, ...)
+    assert not Aggregate.objects.exists()
+
+    assert pipeline.process_pending().items == 0  # nothing new to analyse
+    assert sum(Aggregate.objects.filter(period=Period.HOUR).values_list("mentions", flat=True)) == 3
 
 
 def test_only_public_posts_and_comments_enter_and_authors_are_not_kept(

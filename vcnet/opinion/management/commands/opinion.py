@@ -62,18 +62,19 @@ class Command(BaseCommand):
         )
 
     def _process(self, options: dict[str, Any]) -> None:
-        from vcnet.opinion import pipeline, selectors
+        from vcnet.opinion import aggregates, pipeline, selectors
 
         total = selectors.pending_count()
         bar = ProgressBar(self.stderr, _("Analysing"))
         done = 0
         bar(0, total)
         while True:
-            batch = pipeline.process_batch()
+            batch = pipeline.process_batch(flush=False)
             if batch.items + batch.failed == 0:
                 break
             done += batch.items + batch.failed
             bar(done, max(total, done))
+        aggregates.flush()  # each touched hour once, after the last batch
         bar.close()
         self.stdout.write(_("%(count)d items analysed") % {"count": done})
 
