@@ -151,7 +151,7 @@ if REDIS_URL:
     TASKS = {
         "default": {
             "BACKEND": "django_tasks_rq.RQBackend",
-            "QUEUES": ["default", "mail", "ocr"],
+            "QUEUES": ["default", "mail", "ocr", "opinion"],
         }
     }
 else:
@@ -159,7 +159,7 @@ else:
     TASKS = {
         "default": {
             "BACKEND": "django_tasks_db.DatabaseBackend",
-            "QUEUES": ["default", "mail", "ocr"],
+            "QUEUES": ["default", "mail", "ocr", "opinion"],
         }
     }
 if TESTING:
@@ -499,8 +499,11 @@ NINJA_DEFAULT_THROTTLE_RATES = {
 }
 
 # The embedding model (vcnet.core.embeddings, used by the assistant and opinion monitoring):
-# OpenMP threads per process.
+# threads per process.
 EMBED_THREADS = env.integer("EMBED_THREADS", 1, minimum=1)
+# Worker processes of the "opinion" queue under `vcnet serve` (the analysis of opinion items:
+# each takes its own batches, so two on two cores analyse about twice as fast; bench/opinion).
+OPINION_WORKERS = env.integer("OPINION_WORKERS", 1, minimum=1)
 # An OpenAI-compatible server for generated answers (vcnet.assistant.llm); empty: quoted answers only.
 VCNET_LLM_BASE_URL = env.string("VCNET_LLM_BASE_URL", "")
 VCNET_LLM_MODEL = env.string("VCNET_LLM_MODEL", "local")

@@ -22,7 +22,7 @@ var/vcnet.sqlite3. Each figure is printed and saved with the load average at its
    `--threads` value (EMBED_THREADS, read when the model loads), each in its own process.
    -> bench/results/opinion_pipeline.json
 2. `latency`: the background worker and the clock started as `vcnet serve` starts them
-   (`worker_argv()`, `vcnet clock`) against the bench database; once the clock's first
+   (`worker_argv("opinion")`, `vcnet clock`) against the bench database; once the clock's first
    `opinion.collect` has run, N public posts/comments are written one at a time through
    `social.services.posts.post_create`, and each is timed until `selectors.overview` (last 24 h)
    counts it. -> bench/results/opinion_latency.json
@@ -286,6 +286,124 @@ def pipeline_bench(args: argparse.Namespace) -> dict[str, Any]:
     return report
 
 
+def _warm(report: dict[str, Any]) -> None:
+    """Load the tagger and the model, analyse 256 warm-up items and form the first topics."""
+    from vcnet.opinion import pipeline, topics
+    from vcnet.opinion.models import Topic
+
+    store(corpus_items(256, SEED + 1))
+    t0 = time.perf_counter()
+    while pipeline.process_batch().items:
+        pass
+    report["warmup_256_items_s"] = round(time.perf_counter() - t0, 2)
+    report["recluster"] = topics.recluster()
+    report["topics"] = Topic.objects.filter(active=True).count()
+
+
+def workers_prepare(args: argparse.Namespace) -> None:
+    """A bench database with the warm-up done and `--items` items waiting."""
+    db = Path(args.db)
+    fresh_db(db)
+    setup(db)
+    report: dict[str, Any] = {}
+    _warm(report)
+    store(corpus_items(args.items, SEED))
+    Path(args.out).write_text(json.dumps(report, ensure_ascii=False), encoding="utf-8")
+
+
+def workers_child(args: argparse.Namespace) -> None:
+    """One worker: load the tagger and the model, wait for the common start, then analyse as
+    `pipeline.process_pending` does until no item is left; writes its figures to `--out`."""
+    setup(Path(args.db))
+    from vcnet.core import embeddings
+    from vcnet.opinion import aggregates, nlp, pipeline
+
+    embeddings.queries(["Khởi động mô hình."])
+    nlp.analyse(["Khởi động bộ gán nhãn cho phường Hưng Bình."])
+    time.sleep(max(0.0, args.start - time.time()))
+    started, cpu0 = time.time(), time.process_time()
+    items = batches = flushed_hours = 0
+    flushed = time.perf_counter()
+    while True:
+        result = pipeline.process_batch(flush=False)
+        if result.items + result.failed == 0:
+            break
+        items += result.items
+        batches += 1
+        if time.perf_counter() - flushed >= pipeline.FLUSH_SECONDS:
+            flushed_hours += aggregates.flush()
+            flushed = time.perf_counter()
+    flushed_hours += aggregates.flush(wait=True)
+    figures = {
+        "items": items,
+        "batches": batches,
+        "hours_rebuilt": flushed_hours,
+        "started": started,
+        "ended": time.time(),
+        "cpu_s": round(time.process_time() - cpu0, 2),
+    }
+    Path(args.out).write_text(json.dumps(figures), encoding="utf-8")
+
+
+def workers_bench(args: argparse.Namespace) -> dict[str, Any]:
+    """`--workers` processes (EMBED_THREADS=1 each, as `vcnet serve` starts OPINION_WORKERS)
+    analysing the same waiting items at once: items per second of the machine."""
+    db = BENCH_DIR / "opinion-pipeline-workers.sqlite3"
+    env = {k: v for k, v in os.environ.items() if k not in {"OMP_NUM_THREADS", "DATABASE_URL"}}
+    env["EMBED_THREADS"] = "1"
+    prepared = BENCH_DIR / "opinion-workers-prepare.json"
+    report: dict[str, Any] = {
+        "when": time.strftime("%Y-%m-%d %H:%M"),
+        "cpus": os.cpu_count(),
+        "items": args.items,
+        "workers": args.workers,
+        "embed_threads": 1,
+        "target_items_per_s": PIPELINE_TARGET,
+    }
+    command = [sys.executable, __file__]
+    subprocess.run(
+        [*command, "workers-prepare", "--db", str(db), "--items", str(args.items), "--out", str(prepared)],
+        check=True,
+        env=env,
+    )  # fmt: skip
+    report["warmup"] = json.loads(prepared.read_text(encoding="utf-8"))
+    report["load_average_at_start"] = load()
+    start = time.time() + 25  # each worker loads the tagger and the model first
+    outs = [BENCH_DIR / f"opinion-worker-{n}.json" for n in range(args.workers)]
+    children = [
+        subprocess.Popen(
+            [*command, "workers-child", "--db", str(db), "--start", str(start), "--out", str(out)],
+            env=env,
+        )
+        for out in outs
+    ]
+    for child in children:
+        if child.wait() != 0:
+            raise SystemExit(f"a worker failed (exit {child.returncode})")
+    runs = [json.loads(out.read_text(encoding="utf-8")) for out in outs]
+    wall = max(r["ended"] for r in runs) - start
+    items = sum(r["items"] for r in runs)
+    report.update(
+        {
+            "per_worker": runs,
+            "analysed": items,
+            "seconds": round(wall, 2),
+            "items_per_s": round(items / wall, 1),
+            "met": items / wall >= PIPELINE_TARGET,
+            "load_average_at_end": load(),
+        }
+    )
+    save(report, f"opinion_pipeline_workers{args.workers}.json")
+    print(
+        f"\nPipeline with {args.workers} workers (EMBED_THREADS=1 each): {items:,} of "
+        f"{args.items:,} items in {wall:.1f} s = {items / wall:.1f} items/s "
+        f"({'met' if report['met'] else 'MISSED'}; target >= {PIPELINE_TARGET:.0f}); per worker "
+        f"{[r['items'] for r in runs]} items; load {report['load_average_at_start']} -> "
+        f"{report['load_average_at_end']}"
+    )
+    return report
+
+
 # --- 2. Post to dashboard ----------------------------------------------------------------------
 POSTS = [
     "Đường Lê Lợi ở Vinh lại ngập sâu sau trận mưa chiều nay, xe máy chết máy hàng loạt.",
@@ -333,7 +451,7 @@ def latency_bench(args: argparse.Namespace) -> dict[str, Any]:
         "load_average_at_start": load(),
     }
     user = UserFactory(full_name="Nguyễn Thị Hoa", email="nguoidan@bench.vcnet.test")
-    description, worker = worker_argv()
+    description, worker = worker_argv("opinion")  # as `vcnet serve` starts it
     clock = [sys.executable, "-m", "vcnet", "clock"]
     report["worker"] = {"description": description, "argv": worker[1:], "clock": clock[1:]}
     env = {**os.environ, "DATABASE_URL": f"sqlite:///{db}"}
@@ -634,6 +752,17 @@ def main() -> None:
     p = sub.add_parser("pipeline")
     p.add_argument("--items", type=int, default=2000)
     p.add_argument("--threads", type=lambda s: [int(x) for x in s.split(",")], default=[1, 2])
+    w = sub.add_parser("workers")
+    w.add_argument("--items", type=int, default=2000)
+    w.add_argument("--workers", type=int, default=2)
+    wp = sub.add_parser("workers-prepare")
+    wp.add_argument("--db", required=True)
+    wp.add_argument("--items", type=int, default=2000)
+    wp.add_argument("--out", required=True)
+    wc = sub.add_parser("workers-child")
+    wc.add_argument("--db", required=True)
+    wc.add_argument("--start", type=float, required=True)
+    wc.add_argument("--out", required=True)
     c = sub.add_parser("pipeline-child")
     c.add_argument("--items", type=int, default=2000)
     c.add_argument("--out", required=True)
@@ -655,6 +784,12 @@ def main() -> None:
         pipeline_bench(args)
     elif args.command == "pipeline-child":
         pipeline_child(args)
+    elif args.command == "workers":
+        workers_bench(args)
+    elif args.command == "workers-prepare":
+        workers_prepare(args)
+    elif args.command == "workers-child":
+        workers_child(args)
     elif args.command == "latency":
         latency_bench(args)
     elif args.command == "dashboard":

@@ -14,13 +14,15 @@ start at local midnight (`TIME_ZONE`, Asia/Ho_Chi_Minh), as people read days; we
 from __future__ import annotations
 
 import datetime as dt
+import fcntl
 from collections import Counter, defaultdict
-from collections.abc import Callable, Iterable
+from collections.abc import Callable, Iterable, Iterator
+from contextlib import contextmanager
 from typing import Any
 from zoneinfo import ZoneInfo
 
 from django.conf import settings
-from django.db import transaction
+from django.db import connections, models, transaction
 from django.db.models import Count, Q, Sum
 from django.db.models.functions import TruncHour
 from django.utils import timezone
@@ -84,18 +86,62 @@ def mark(moments: Iterable[dt.datetime]) -> int:
     return len(hours)
 
 
-def flush() -> int:
+FLUSH_LOCK = 0x0F1A_66E6  # PostgreSQL advisory lock: one flush at a time across workers
+
+
+def flush(*, wait: bool = False) -> int:
     """Rebuild the hours marked so far (each once) and drop their marks; returns the hours.
 
-    Only the marks read here are dropped: one committed meanwhile stays for the next flush."""
-    marks = list(PendingHour.objects.order_by().values_list("id", "hour"))
-    if not marks:
-        return 0
-    count = rebuild(hour for _, hour in marks)
-    ids = [pk for pk, _ in marks]
-    for start in range(0, len(ids), 500):
-        PendingHour.objects.filter(id__in=ids[start : start + 500]).delete()
-    return count
+    Only the marks read here are dropped: one committed meanwhile stays for the next flush.
+    One flush runs at a time across workers (`_flush_lock`): a worker that finds another
+    flushing returns 0 and leaves its marks to a later round, or with `wait` (the end of a run)
+    waits its turn."""
+    with _flush_lock(wait=wait) as held:
+        if not held:
+            return 0
+        marks = list(PendingHour.objects.order_by().values_list("id", "hour"))
+        if not marks:
+            return 0
+        count = rebuild(hour for _, hour in marks)
+        ids = [pk for pk, _ in marks]
+        for start in range(0, len(ids), 500):
+            PendingHour.objects.filter(id__in=ids[start : start + 500]).delete()
+        return count
+
+
+@contextmanager
+def _flush_lock(*, wait: bool) -> Iterator[bool]:
+    """Hold the flush lock (yields False when it is taken and `wait` is not set): PostgreSQL's
+    advisory lock of the session, or with SQLite an exclusive `flock` on a file beside the
+    database (one machine). Either goes with the process if it dies."""
+    connection = connections[PendingHour.objects.db]
+    if connection.vendor == "postgresql":
+        with connection.cursor() as cursor:
+            cursor.execute(
+                f"SELECT {'pg_advisory_lock' if wait else 'pg_try_advisory_lock'}(%s)", [FLUSH_LOCK]
+            )
+            held = wait or bool(cursor.fetchone()[0])
+        try:
+            yield held
+        finally:
+            if held:
+                with connection.cursor() as cursor:
+                    cursor.execute("SELECT pg_advisory_unlock(%s)", [FLUSH_LOCK])
+        return
+    name = str(connection.settings_dict["NAME"])
+    if name == ":memory:" or name.startswith("file:"):  # tests: one process, nothing to share
+        yield True
+        return
+    with open(f"{name}.flush-lock", "a+b") as handle:
+        try:
+            fcntl.flock(handle, fcntl.LOCK_EX if wait else fcntl.LOCK_EX | fcntl.LOCK_NB)
+        except BlockingIOError:
+            yield False
+            return
+        try:
+            yield True
+        finally:
+            fcntl.flock(handle, fcntl.LOCK_UN)
 
 
 def rebuild_all(progress: Callable[[int, int], None] | None = None) -> int:
@@ -170,9 +216,10 @@ def _store_cube(period: str, bucket: dt.datetime, cube: list[dict[str, Any]]) ->
     """Replace the cube rows of (`period`, `bucket`) and their marginal sums by `cube`'s rows
     (topic_id, source_id, province, kind and the `COUNTS`)."""
     Aggregate.objects.filter(period=period, bucket=bucket).delete()
-    Aggregate.objects.bulk_create(
+    _insert(
+        Aggregate,
         [
-            Aggregate(
+            dict(
                 period=period,
                 bucket=bucket,
                 topic_id=row["topic_id"] or 0,
@@ -183,7 +230,6 @@ def _store_cube(period: str, bucket: dt.datetime, cube: list[dict[str, Any]]) ->
             )
             for row in cube
         ],
-        batch_size=1000,
     )
     _store_marginals(period, bucket, marginals(cube))
 
@@ -192,24 +238,24 @@ def _store_marginals(
     period: str, bucket: dt.datetime, sums: dict[tuple[str, str, str, str, str], list[int]]
 ) -> None:
     Marginal.objects.filter(period=period, bucket=bucket).delete()
-    Marginal.objects.bulk_create(
+    _insert(
+        Marginal,
         [
-            Marginal(
-                period=period,
-                bucket=bucket,
-                kind=kind,
-                filter_dim=by,
-                filter_value=filter_value,
-                dim=dim,
-                value=value,
-                mentions=m,
-                positive=p,
-                neutral=n,
-                negative=neg,
-            )
+            {
+                "period": period,
+                "bucket": bucket,
+                "kind": kind,
+                "filter_dim": by,
+                "filter_value": filter_value,
+                "dim": dim,
+                "value": value,
+                "mentions": m,
+                "positive": p,
+                "neutral": n,
+                "negative": neg,
+            }
             for (kind, by, filter_value, dim, value), (m, p, n, neg) in sums.items()
         ],
-        batch_size=1000,
     )
 
 
@@ -229,10 +275,10 @@ def _rebuild_hour(hour: dt.datetime) -> None:
     )
     _store_cube(Period.HOUR, hour, cube)
     TermAggregate.objects.filter(period=Period.HOUR, bucket=hour).delete()
-    TermAggregate.objects.bulk_create(_term_rows(items, hour), batch_size=1000)
+    _insert(TermAggregate, _term_rows(items, hour))
 
 
-def _term_rows(items: Iterable[Item], hour: dt.datetime) -> list[TermAggregate]:
+def _term_rows(items: Iterable[Item], hour: dt.datetime) -> list[dict[str, Any]]:
     mentions: Counter[tuple[str, str, int]] = Counter()
     negative: Counter[tuple[str, str, int]] = Counter()
     spellings: dict[tuple[str, str], Counter[str]] = defaultdict(Counter)
@@ -253,16 +299,16 @@ def _term_rows(items: Iterable[Item], hour: dt.datetime) -> list[TermAggregate]:
                     negative[key] += 1
             spellings[(term_type, folded)][term[:200]] += 1
     return [
-        TermAggregate(
-            period=Period.HOUR,
-            bucket=hour,
-            term_type=term_type,
-            term=spellings[(term_type, folded)].most_common(1)[0][0],
-            folded=folded,
-            topic_id=topic_id,
-            mentions=count,
-            negative=negative[(term_type, folded, topic_id)],
-        )
+        {
+            "period": Period.HOUR,
+            "bucket": hour,
+            "term_type": term_type,
+            "term": spellings[(term_type, folded)].most_common(1)[0][0],
+            "folded": folded,
+            "topic_id": topic_id,
+            "mentions": count,
+            "negative": negative[(term_type, folded, topic_id)],
+        }
         for (term_type, folded, topic_id), count in mentions.items()
     ]
 
@@ -306,19 +352,50 @@ def _sum_terms(span: Q, period: str, bucket: dt.datetime) -> None:
         TermAggregate.objects.filter(span).order_by("bucket").values_list("folded", "term")
     )
     TermAggregate.objects.filter(period=period, bucket=bucket).delete()
-    TermAggregate.objects.bulk_create(
+    _insert(
+        TermAggregate,
         [
-            TermAggregate(
-                period=period,
-                bucket=bucket,
-                term_type=row["term_type"],
-                term=spelling.get(row["folded"], row["folded"]),
-                folded=row["folded"],
-                topic_id=row["topic_id"],
-                mentions=row["m"],
-                negative=row["neg"],
-            )
+            {
+                "period": period,
+                "bucket": bucket,
+                "term_type": row["term_type"],
+                "term": spelling.get(row["folded"], row["folded"]),
+                "folded": row["folded"],
+                "topic_id": row["topic_id"],
+                "mentions": row["m"],
+                "negative": row["neg"],
+            }
             for row in terms
         ],
-        batch_size=1000,
     )
+
+
+def _insert(model: type[models.Model], rows: list[dict[str, Any]]) -> None:
+    """INSERT `rows` (field name -> value; a missing field takes its default) with one
+    parametrised statement run for every row (`executemany`): the aggregate rows are many and
+    small, and `bulk_create` spent most of a rebuild building model objects and their SQL
+    value by value. Strings and integers go as they are; other values (the bucket's datetime,
+    the same on every row) are converted once each."""
+    if not rows:
+        return
+    connection = connections[model._default_manager.db]
+    quote = connection.ops.quote_name
+    fields = [f for f in model._meta.concrete_fields if not f.primary_key]
+    columns = ", ".join(quote(str(f.column)) for f in fields)
+    marks = ", ".join(["%s"] * len(fields))
+    sql = f"INSERT INTO {quote(model._meta.db_table)} ({columns}) VALUES ({marks})"  # noqa: S608
+    defaults = {f.attname: f.get_default() for f in fields}
+    converted: dict[tuple[str, object], Any] = {}
+
+    def prepared(field: models.Field, row: dict[str, Any]) -> Any:
+        value = row.get(field.attname, defaults[field.attname])
+        if type(value) in (str, int):
+            return value
+        key = (field.attname, value)
+        if key not in converted:
+            converted[key] = field.get_db_prep_save(value, connection)
+        return converted[key]
+
+    values = [[prepared(f, row) for f in fields] for row in rows]
+    with connection.cursor() as cursor:
+        cursor.executemany(sql, values)

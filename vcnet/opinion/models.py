@@ -100,6 +100,7 @@ class Sentiment(models.TextChoices):
 
 class ItemState(models.TextChoices):
     NEW = "new", _("Waiting for analysis")
+    RUNNING = "running", _("Being analysed")  # claimed by a worker; `processed_at`: since when
     DONE = "done", _("Analysed")
     FAILED = "failed", _("Analysis failed")
 

@@ -10,6 +10,7 @@ model's time grows with the length.
 
 from __future__ import annotations
 
+import datetime as dt
 import logging
 import time
 from dataclasses import dataclass
@@ -24,10 +25,11 @@ from vcnet.opinion.models import Item, ItemState
 
 log = logging.getLogger(__name__)
 
-BATCH = 256
+BATCH = 128  # items a worker claims at a time: small enough that workers finish together
 TEXT_CHARS = 1500
 EMBED_CHARS = 400  # the model's cost grows with the tokens; an item's gist is in its opening
 FLUSH_SECONDS = 10.0  # a run of batches rebuilds its hours this often (and when it ends)
+CLAIM_TIMEOUT = dt.timedelta(minutes=10)  # a batch claimed longer ago: its worker died
 
 
 @dataclass
@@ -43,13 +45,31 @@ def _content(item: Item) -> str:
     return f"{item.title}. {text}" if item.title else text
 
 
+def claim(limit: int = BATCH) -> list[Item]:
+    """Take up to `limit` waiting items (oldest first) for this worker: they turn RUNNING, so
+    several workers (processes, machines) analyse different items. On PostgreSQL rows another
+    worker is claiming are skipped (`SKIP LOCKED`); SQLite runs one writing transaction at a
+    time (`transaction_mode` IMMEDIATE). Items a dead worker claimed wait `CLAIM_TIMEOUT`."""
+    now = timezone.now()
+    with transaction.atomic():
+        Item.objects.filter(state=ItemState.RUNNING, processed_at__lt=now - CLAIM_TIMEOUT).update(
+            state=ItemState.NEW
+        )
+        ids = list(
+            Item.objects.filter(state=ItemState.NEW)
+            .order_by("id")
+            .select_for_update(skip_locked=True)
+            .values_list("id", flat=True)[:limit]
+        )
+        Item.objects.filter(id__in=ids).update(state=ItemState.RUNNING, processed_at=now)
+    return list(Item.objects.filter(id__in=ids).select_related("source").order_by("id"))
+
+
 def process_batch(limit: int = BATCH, *, flush: bool = True) -> BatchResult:
-    """Analyse up to `limit` waiting items (oldest first) and mark their hours; with `flush`,
-    rebuild the marked hours' aggregates."""
+    """Claim up to `limit` waiting items (oldest first), analyse them and mark their hours;
+    with `flush`, rebuild the marked hours' aggregates."""
     started = time.perf_counter()
-    items = list(
-        Item.objects.filter(state=ItemState.NEW).select_related("source").order_by("id")[:limit]
-    )
+    items = claim(limit)
     result = BatchResult()
     if not items:
         return result
@@ -71,7 +91,7 @@ def process_batch(limit: int = BATCH, *, flush: bool = True) -> BatchResult:
         _save(items)
         aggregates.mark(item.published_at for item in items)
     result.items = len(items)
-    result.hours = aggregates.flush() if flush else 0
+    result.hours = aggregates.flush(wait=True) if flush else 0
     result.seconds = time.perf_counter() - started
     return result
 
@@ -155,7 +175,7 @@ def _one_by_one(items: list[Item], started: float, flush: bool) -> BatchResult:
         _save(done)
         aggregates.mark(item.published_at for item in done)
     result.items = len(done)
-    result.hours = aggregates.flush() if flush else 0
+    result.hours = aggregates.flush(wait=True) if flush else 0
     result.seconds = time.perf_counter() - started
     return result
 
@@ -175,6 +195,6 @@ def process_pending(*, max_seconds: float = 50.0, limit: int = BATCH) -> BatchRe
         if time.perf_counter() - flushed >= FLUSH_SECONDS:
             total.hours += aggregates.flush()
             flushed = time.perf_counter()
-    total.hours += aggregates.flush()  # marks left by a run that failed are rebuilt here too
+    total.hours += aggregates.flush(wait=True)  # marks left by a run that died are rebuilt too
     total.seconds = time.perf_counter() - started
     return total

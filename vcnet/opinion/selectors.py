@@ -530,7 +530,7 @@ def sources_status() -> QuerySet[Source]:
 
 
 def pending_count() -> int:
-    return Item.objects.filter(state=ItemState.NEW).count()
+    return Item.objects.filter(state__in=(ItemState.NEW, ItemState.RUNNING)).count()
 
 
 __all__ = [

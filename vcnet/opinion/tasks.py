@@ -3,7 +3,9 @@
 The clock runs `collect` every 20 seconds (VCNET's public posts, then the feeds whose time has
 come, then the analysis of what arrived, then the spike check), `recluster` every hour and
 `prune` (old hour rows) every night;
-`process` also runs as soon as new items are committed.
+`process` also runs as soon as new items are committed. They run on the "opinion" queue, which
+`vcnet serve` gives `OPINION_WORKERS` workers of its own: mail and notifications never wait
+behind an analysis, and several workers analyse different batches (`pipeline.claim`).
 """
 
 from __future__ import annotations
@@ -15,7 +17,7 @@ from django_tasks import task
 log = logging.getLogger(__name__)
 
 
-@task(queue_name="default")
+@task(queue_name="opinion")
 def process() -> int:
     """Analyse waiting items for up to ~50 s, then check for spikes; returns items analysed."""
     from vcnet.opinion import alerts, pipeline
@@ -27,7 +29,7 @@ def process() -> int:
     return result.items
 
 
-@task(queue_name="default")
+@task(queue_name="opinion")
 def collect() -> int:
     """Read new public posts and due feeds, analyse what came, check for spikes; returns the
     number of items analysed."""
@@ -45,7 +47,7 @@ def collect() -> int:
     return counts["analysed"]
 
 
-@task(queue_name="default")
+@task(queue_name="opinion")
 def prune() -> int:
     """Drop old hour rows of the aggregates (days and weeks stay); returns the rows deleted."""
     from vcnet.opinion import aggregates
@@ -56,7 +58,7 @@ def prune() -> int:
     return deleted
 
 
-@task(queue_name="default")
+@task(queue_name="opinion")
 def recluster() -> int:
     """Form new topics from the last week's items without one; refresh the others. Returns
     the number of topics created."""

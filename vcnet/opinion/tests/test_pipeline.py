@@ -134,6 +134,28 @@ def test_a_run_of_batches_counts_each_hour_once_the_run_flushes_it() -> None:
     assert aggregates.flush() == 0  # nothing left to do
 
 
+def test_workers_claim_different_items_and_a_dead_workers_items_come_back() -> None:
+    source = services.platform_source()
+    services.ingest(source, _drafts(PRAISE + COMPLAINTS, at=aggregates.hour_of(NOW), prefix="w"))
+
+    first = pipeline.claim(4)  # one worker
+    second = pipeline.claim(4)  # another, meanwhile: the two items left
+    assert len(first) == 4 and len(second) == 2
+    assert not {i.pk for i in first} & {i.pk for i in second}
+    assert pipeline.claim(4) == [] and selectors.pending_count() == 6  # claimed, not analysed
+    assert pipeline.process_batch().items == 0  # nothing waits: nobody analyses an item twice
+
+    # The first worker died. Its items wait CLAIM_TIMEOUT, then another worker takes them.
+    Item.objects.filter(pk__in=[i.pk for i in first]).update(
+        processed_at=timezone.now() - pipeline.CLAIM_TIMEOUT - dt.timedelta(seconds=1)
+    )
+    result = pipeline.process_batch()
+    assert result.items == 4
+    states = dict(Item.objects.values_list("pk", "state"))
+    assert {states[i.pk] for i in first} == {ItemState.DONE}
+    assert {states[i.pk] for i in second} == {ItemState.RUNNING}  # still its worker's
+
+
 def test_marks_left_by_a_run_that_failed_are_rebuilt_by_the_next_run() -> None:
     source = services.platform_source()
     services.ingest(source, _drafts(PRAISE, at=aggregates.hour_of(NOW), prefix="p"), now=NOW)

@@ -68,9 +68,17 @@ def ensure_free(host: str, port: int) -> None:
             raise CommandError(f"Cannot listen on {host}:{port}: {exc.strerror}.") from None
 
 
-# Queues of long work (the OCR of a scan takes minutes) get a worker of their own, so that mail
-# and notifications never wait behind them.
-OWN_WORKER_QUEUES = ("ocr",)
+# Queues of long work (the OCR of a scan takes minutes, an opinion analysis run up to a minute)
+# get workers of their own, so that mail and notifications never wait behind them.
+OWN_WORKER_QUEUES = ("ocr", "opinion")
+# How many worker processes such a queue gets: the name of the setting, else one.
+QUEUE_WORKERS_SETTING = {"opinion": "OPINION_WORKERS"}
+
+
+def queue_workers(queue: str) -> int:
+    """The number of worker processes `vcnet serve` starts for an own-worker `queue`."""
+    setting = QUEUE_WORKERS_SETTING.get(queue)
+    return max(1, int(getattr(settings, setting, 1))) if setting else 1
 
 
 def own_worker_queues() -> list[str]:
@@ -262,8 +270,9 @@ class Command(BaseCommand):
             children.append(Child("background worker", argv))
             for queue in own_worker_queues():
                 text, argv = worker_argv(queue)
-                children.append(Child("background worker", argv))
-                worker_text += f"; {text}"
+                count = queue_workers(queue)
+                children.extend(Child("background worker", argv) for _ in range(count))
+                worker_text += f"; {text}" + (f" x {count}" if count > 1 else "")
             children.append(Child("clock", [sys.executable, "-m", "vcnet", "clock"]))
             worker_text += "; clock of periodic tasks"
         example_text = ""

@@ -74,7 +74,7 @@ class Command(BaseCommand):
                 break
             done += batch.items + batch.failed
             bar(done, max(total, done))
-        aggregates.flush()  # each touched hour once, after the last batch
+        aggregates.flush(wait=True)  # each touched hour once, after the last batch
         bar.close()
         self.stdout.write(_("%(count)d items analysed") % {"count": done})
 
