@@ -7,8 +7,10 @@ on the next run of the clock's task, with a link to the evidence.
 from __future__ import annotations
 
 import datetime as dt
+import threading
 
 import pytest
+from django.db import connection, connections
 from django.utils import timezone, translation
 
 from vcnet.accounts.models import User
@@ -154,6 +156,45 @@ def test_workers_claim_different_items_and_a_dead_workers_items_come_back() -> N
     states = dict(Item.objects.values_list("pk", "state"))
     assert {states[i.pk] for i in first} == {ItemState.DONE}
     assert {states[i.pk] for i in second} == {ItemState.RUNNING}  # still its worker's
+
+
+@pytest.mark.django_db(transaction=True)
+def test_two_workers_claiming_at_the_same_moment_never_take_the_same_item() -> None:
+    if connection.vendor != "postgresql":
+        pytest.skip("SQLite runs one writing transaction at a time: nothing runs at once")
+    source = services.platform_source()
+    Item.objects.bulk_create(  # waiting items (ingest would analyse them here at commit)
+        Item(
+            source=source,
+            kind=ItemKind.COMMENT,
+            external_id=f"t-{n}",
+            text=f"{PRAISE[n % 3]} (ý kiến số {n})",
+            published_at=NOW,
+        )
+        for n in range(60)
+    )
+    start = threading.Barrier(2)
+    taken: list[list[int]] = []
+
+    def worker() -> None:
+        try:
+            start.wait()
+            mine: list[int] = []
+            while batch := pipeline.claim(4):
+                mine += [item.pk for item in batch]
+            taken.append(mine)
+        finally:
+            connections.close_all()
+
+    threads = [threading.Thread(target=worker) for _ in range(2)]
+    for thread in threads:
+        thread.start()
+    for thread in threads:
+        thread.join(timeout=60)
+    assert len(taken) == 2
+    assert not set(taken[0]) & set(taken[1])
+    assert sorted(taken[0] + taken[1]) == sorted(Item.objects.values_list("pk", flat=True))
+    assert set(Item.objects.values_list("state", flat=True)) == {ItemState.RUNNING}
 
 
 def test_marks_left_by_a_run_that_failed_are_rebuilt_by_the_next_run() -> None:
