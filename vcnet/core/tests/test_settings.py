@@ -163,7 +163,7 @@ def test_without_redis_tasks_use_the_database(tmp_path: Path) -> None:
     seen = read_settings(tmp_path, TASKS_AND_CACHES)
 
     assert seen["tasks"] == {"default": "django_tasks_db.DatabaseBackend"}
-    assert seen["queues"] == ["default", "mail", "ocr"]
+    assert seen["queues"] == ["default", "mail", "ocr", "opinion"]
     assert seen["cache"] == "django.core.cache.backends.locmem.LocMemCache"
 
 
@@ -174,7 +174,7 @@ def test_with_redis_tasks_and_cache_use_redis(tmp_path: Path) -> None:
     assert seen["tasks"] == {"default": "django_tasks_rq.RQBackend"}
     assert seen["cache"] == "django.core.cache.backends.redis.RedisCache"
     assert seen["cache_location"] == url
-    assert seen["rq"] == {"default": url, "mail": url, "ocr": url}
+    assert seen["rq"] == {"default": url, "mail": url, "ocr": url, "opinion": url}
 
 
 def test_tests_run_tasks_inline_and_keep_the_real_backend_as_queued(tmp_path: Path) -> None:
