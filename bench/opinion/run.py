@@ -128,20 +128,11 @@ def pipeline_child(args: argparse.Namespace) -> None:
 
     from vcnet.core import embeddings
     from vcnet.opinion import aggregates, nlp, pipeline, sentiment, topics
-    from vcnet.opinion.models import Item, ItemState, Topic
+    from vcnet.opinion.models import Item, ItemState
 
     report: dict[str, Any] = {"embed_threads": threads, "load_average_at_start": load()}
     print(f"[EMBED_THREADS={threads}] load {report['load_average_at_start']}", flush=True)
-    # Warm-up: load the tagger and the model, then form the first topics.
-    store(corpus_items(256, SEED + 1))
-    t0 = time.perf_counter()
-    while pipeline.process_batch().items:
-        pass
-    report["warmup_256_items_s"] = round(time.perf_counter() - t0, 2)
-    t0 = time.perf_counter()
-    report["recluster"] = topics.recluster()
-    report["recluster_s"] = round(time.perf_counter() - t0, 2)
-    report["topics"] = Topic.objects.filter(active=True).count()
+    _warm(report)
     print(f"  warm-up {report['warmup_256_items_s']} s; topics {report['recluster']}", flush=True)
 
     # The whole pipeline, as the worker runs it.
@@ -296,7 +287,9 @@ def _warm(report: dict[str, Any]) -> None:
     while pipeline.process_batch().items:
         pass
     report["warmup_256_items_s"] = round(time.perf_counter() - t0, 2)
+    t0 = time.perf_counter()
     report["recluster"] = topics.recluster()
+    report["recluster_s"] = round(time.perf_counter() - t0, 2)
     report["topics"] = Topic.objects.filter(active=True).count()
 
 
