@@ -3,8 +3,7 @@
 A limit is "at most `limit` hits per `window` seconds" for one key (an account, an address,
 an action). Windows are aligned on multiples of `window` since the epoch, so a counter and its
 window expire together and the wait told to the person is exact. The counter is incremented
-atomically (`cache.incr`: Redis INCR, or the local-memory cache's lock), so parallel workers
-never under-count.
+atomically (Redis INCR, or the local-memory cache's lock), so parallel workers never under-count.
 
 Seeding and benchmarks that write through the services on purpose run inside
 `rate_limits_suspended()`.
@@ -18,7 +17,10 @@ import time
 from collections.abc import Iterator
 from contextlib import contextmanager
 from contextvars import ContextVar
+from functools import cache as cache_for_url
 
+import redis as redis_lib
+from django.conf import settings
 from django.core.cache import cache
 from django.utils.translation import ngettext
 
@@ -29,6 +31,7 @@ __all__ = [
     "last_retry_after",
     "rate_limit_check",
     "rate_limit_hit",
+    "rate_limit_hits",
     "rate_limits_suspended",
     "retry_message",
 ]
@@ -94,21 +97,50 @@ def _cache_key(key: str, window: int, bucket: int) -> str:
 
 def rate_limit_hit(key: str, *, limit: int, window: int) -> int:
     """Count one hit on `key`; the seconds to wait when it goes over `limit`, else 0."""
-    if _suspended.get() or limit <= 0 or window <= 0:
+    return rate_limit_hits([key], limit=limit, window=window)
+
+
+def rate_limit_hits(keys: list[str], *, limit: int, window: int) -> int:
+    """Count one hit on each key; the longest wait of those over `limit` (0: none is).
+
+    With Redis, all keys in one round trip (INCR, and EXPIRE on a new counter), on the shared
+    client rather than Django's cache API (which builds a client for every operation).
+    """
+    if _suspended.get() or limit <= 0 or window <= 0 or not keys:
         return 0
     now = time.time()
     bucket = int(now // window)
-    cache_key = _cache_key(key, window, bucket)
+    cache_keys = [_cache_key(key, window, bucket) for key in keys]
     timeout = window + 1
-    cache.add(cache_key, 0, timeout=timeout)
-    try:
-        count = cache.incr(cache_key)
-    except ValueError:  # expired between add() and incr()
-        cache.set(cache_key, 1, timeout=timeout)
-        count = 1
-    if count <= limit:
+    if getattr(settings, "REDIS_URL", None):
+        counts = _redis_incr(cache_keys, timeout)
+    else:
+        counts = [_cache_incr(cache_key, timeout) for cache_key in cache_keys]
+    if max(counts) <= limit:
         return 0
     return max(1, math.ceil((bucket + 1) * window - now))
+
+
+def _cache_incr(cache_key: str, timeout: int) -> int:
+    cache.add(cache_key, 0, timeout=timeout)
+    try:
+        return int(cache.incr(cache_key))
+    except ValueError:  # expired between add() and incr()
+        cache.set(cache_key, 1, timeout=timeout)
+        return 1
+
+
+@cache_for_url
+def _redis_for(url: str) -> redis_lib.Redis:
+    return redis_lib.Redis.from_url(url)
+
+
+def _redis_incr(cache_keys: list[str], timeout: int) -> list[int]:
+    pipe = _redis_for(settings.REDIS_URL).pipeline(transaction=False)
+    for cache_key in cache_keys:
+        pipe.incr(f"vcnet:{cache_key}")
+        pipe.expire(f"vcnet:{cache_key}", timeout, nx=True)
+    return [int(count) for count in pipe.execute()[::2]]
 
 
 def rate_limit_check(key: str, *, limit: int, window: int) -> None:

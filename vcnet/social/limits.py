@@ -28,7 +28,7 @@ from django.utils.translation import ngettext
 from vcnet.accounts.models import User
 from vcnet.core.audit import client_ip
 from vcnet.core.errors import DomainError
-from vcnet.core.ratelimit import RateLimited, rate_limit_hit, retry_message
+from vcnet.core.ratelimit import RateLimited, rate_limit_hit, rate_limit_hits, retry_message
 from vcnet.social.models import Actor, ActorKind
 
 __all__ = [
@@ -188,12 +188,7 @@ def check_request(request: HttpRequest) -> None:
         return
     limit = _setting("SOCIAL_REQUESTS_LIMIT")
     window = _setting("SOCIAL_REQUESTS_WINDOW")
-    wait = max(
-        (
-            rate_limit_hit(f"social:requests:{subject}", limit=limit, window=window)
-            for subject in _subjects(request)
-        ),
-        default=0,
-    )
+    keys = [f"social:requests:{subject}" for subject in _subjects(request)]
+    wait = rate_limit_hits(keys, limit=limit, window=window)
     if wait:
         raise RateLimited(retry_after=wait)
