@@ -34,7 +34,7 @@ from vcnet.core.text import fold
 from vcnet.social.feeds import redis as rfeed
 from vcnet.social.models import Actor, Bookmark, Mute, PollOption, PollVote, Post, Reaction
 
-__all__ = ["Card", "cards_load", "local_clear", "statuses_from_cards"]
+__all__ = ["Card", "card_seconds", "cards_load", "local_clear", "statuses_from_cards"]
 
 CARD_SECONDS = 3600
 LOCAL_ENTRIES = 20_000  # cards and accounts kept in each process's memory without Redis
@@ -177,8 +177,9 @@ def _build(post_ids: list[int]) -> dict[int, Card]:
     return built
 
 
-def _seconds(card: Card, now: dt.datetime) -> int:
+def card_seconds(card: Card, now: dt.datetime | None = None) -> int:
     """How long a card may live: an open poll's card no later than the poll closes."""
+    now = now or timezone.now()
     poll = card.status.get("poll")
     if poll and not poll["expired"] and poll["expires_at"]:
         closes = dt.datetime.fromisoformat(poll["expires_at"].replace("Z", "+00:00"))
@@ -225,7 +226,7 @@ def _get(versions: dict[int, tuple[int, int]]) -> dict[int, Card]:
         by_ttl: dict[int, dict[str, Card]] = {}
         for card in built.values():
             found[card.id] = card
-            by_ttl.setdefault(_seconds(card, now), {})[keys[card.id]] = copy.copy(card)
+            by_ttl.setdefault(card_seconds(card, now), {})[keys[card.id]] = copy.copy(card)
         for seconds, batch in by_ttl.items():
             _store(batch, seconds)
     for i, card in found.items():
@@ -233,12 +234,23 @@ def _get(versions: dict[int, tuple[int, int]]) -> dict[int, Card]:
     return found
 
 
-def cards_load(ids: list[int]) -> dict[int, Card]:
-    """Cards of these posts and of the posts they share or quote (`inner` set on a share)."""
+def cards_load(
+    ids: list[int], seen: dict[int, tuple[int, int, int]] | None = None
+) -> dict[int, Card]:
+    """Cards of these posts and of the posts they share or quote (`inner` set on a share).
+
+    `seen` gets (post version, author id, author version) of every card loaded, by post id.
+    """
     wanted = list(dict.fromkeys(ids))
     if not wanted:
         return {}
-    every = _get(_versions(wanted))
+    versions = _versions(wanted)
+    every = _get(versions)
+    if seen is not None:
+        for i, card in every.items():
+            value = (versions[i][0], card.author_id, versions[i][1])
+            if seen.setdefault(i, value) != value:  # changed between two loads of one build
+                seen[i] = (-1, card.author_id, -1)  # a version no mirror holds
     for card in every.values():
         if card.reblog_of_id:
             card.inner = every.get(card.reblog_of_id)

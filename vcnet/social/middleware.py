@@ -20,11 +20,24 @@ def _touch_key(user_id: int) -> str:
 
 def actor_touch(user: User) -> None:
     """Record that the person is active (at most once every 5 minutes): fan-out only reaches them then."""
+    from vcnet.social.feeds import redis as rfeed
+
+    if rfeed.enabled():  # the mark that home snapshots set too (`feeds.snapshot`)
+        from vcnet.social.feeds.snapshot import touch_key
+
+        if rfeed.client().set(touch_key(user.pk), 1, nx=True, ex=TOUCH_SECONDS):
+            actor_touch_now(user.pk)
+        return
     key = _touch_key(user.pk)
     if cache.get(key):
         return
-    Actor.objects.filter(user=user).update(last_active_at=timezone.now())
+    actor_touch_now(user.pk)
     cache.set(key, 1, TOUCH_SECONDS)
+
+
+def actor_touch_now(user_id: int) -> None:
+    """Write the person's last activity (`last_active_at` is unversioned: no card changes)."""
+    Actor.objects.filter(user_id=user_id).update(last_active_at=timezone.now())
 
 
 # Reading the network is what "active" means for fan-out; other pages cost no write.

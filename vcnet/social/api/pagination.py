@@ -3,12 +3,14 @@
 from __future__ import annotations
 
 from dataclasses import dataclass
-from typing import Any
+from typing import Any, TypeVar
 from urllib.parse import urlencode
 
-from django.http import HttpRequest, JsonResponse
+from django.http import HttpRequest, HttpResponse, JsonResponse
 
 from vcnet.social.api.params import as_int
+
+R = TypeVar("R", bound=HttpResponse)
 
 DEFAULT_LIMIT = 20
 MAX_LIMIT = 40
@@ -49,6 +51,20 @@ def paged_response(
 ) -> JsonResponse:
     """A JSON list with Mastodon's `Link: <...>; rel="next", <...>; rel="prev"` header."""
     response = JsonResponse(items, safe=False, json_dumps_params={"ensure_ascii": False})
+    return _with_links(request, response, next_max_id=next_max_id, prev_min_id=prev_min_id)
+
+
+def paged_json(
+    request: HttpRequest, body: bytes, *, next_max_id: int | None, prev_min_id: int | None
+) -> HttpResponse:
+    """`paged_response` for a list already encoded as JSON."""
+    response = HttpResponse(body, content_type="application/json")
+    return _with_links(request, response, next_max_id=next_max_id, prev_min_id=prev_min_id)
+
+
+def _with_links(
+    request: HttpRequest, response: R, *, next_max_id: int | None, prev_min_id: int | None
+) -> R:
     links = []
     if next_max_id is not None:
         links.append(f'<{_link(request, max_id=next_max_id)}>; rel="next"')

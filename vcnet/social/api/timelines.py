@@ -2,12 +2,12 @@
 
 from __future__ import annotations
 
-from django.http import HttpRequest, JsonResponse
+from django.http import HttpRequest, HttpResponse, JsonResponse
 
 from vcnet.core.text import fold
 from vcnet.social.api import serializers as s
 from vcnet.social.api.common import OPTIONAL_AUTH, me, viewer
-from vcnet.social.api.pagination import page_params, paged_response
+from vcnet.social.api.pagination import page_params, paged_json, paged_response
 from vcnet.social.api.params import as_bool
 from vcnet.social.api.router import router
 from vcnet.social.cards import statuses_from_cards
@@ -19,6 +19,7 @@ from vcnet.social.feeds import (
     feed_pages,
     feed_public,
     feed_trending,
+    snapshot,
 )
 
 
@@ -32,9 +33,17 @@ def _answer(request: HttpRequest, feed: FeedPage) -> JsonResponse:
 
 
 @router.get("/timelines/home", summary="Home timeline (Mastodon)")
-def timeline_home(request: HttpRequest) -> JsonResponse:
+def timeline_home(request: HttpRequest) -> HttpResponse:
     page = page_params(request)
     user = me(request)
+    if page.max_id is None and page.since_id is None and page.min_id is None:
+        # The first page, what clients poll: one Redis call while nothing on it changed.
+        first = snapshot.cached(request, user.pk, page.limit) or snapshot.build(
+            request, user, page.limit
+        )
+        return paged_json(
+            request, first.body, next_max_id=first.next_max_id, prev_min_id=first.prev_min_id
+        )
     feed = feed_home(
         user,
         max_id=page.max_id,

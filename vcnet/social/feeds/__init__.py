@@ -193,19 +193,24 @@ def _inner_card_visible(reader: Reader, card: Card) -> bool | None:
 
 
 def _home_card_loader(
-    user: User, reader: Reader, *, checked: bool
+    user: User,
+    reader: Reader,
+    *,
+    checked: bool,
+    seen: dict[int, tuple[int, int, int]] | None = None,
 ) -> Callable[[list[int]], list[Card]]:
     """Ids → cards the reader may see, as `posts_hydrate` decides for posts.
 
     `checked`: the ids come from `db.home_ids` (the exact rule in SQL); otherwise (the Redis set)
     the same rule is applied to the cards. A shared or quoted post must be visible too: public
     ones and the reader's own are decided here, any other by `visible_posts_q` in one query.
+    `seen`: see `cards_load`.
     """
     from vcnet.social.access import visible_posts_q
     from vcnet.social.cards import cards_load
 
     def load(ids: list[int]) -> list[Card]:
-        found = cards_load(ids)
+        found = cards_load(ids, seen)
         outer = [found[i] for i in dict.fromkeys(ids) if i in found]
         if not checked:
             outer = [c for c in outer if _home_card_visible(reader, c)]
@@ -333,12 +338,13 @@ def feed_home(
     min_id: int | None = None,
     limit: int = 20,
     cards: bool = False,
+    seen: dict[int, tuple[int, int, int]] | None = None,
 ) -> FeedPage:
     """The reader's own posts and those of the people and pages they follow, newest first.
 
     The page is chosen on status cards (`vcnet.social.cards`): with `cards` it holds them
     (`FeedPage.cards`, what the API serves); otherwise the chosen posts are loaded for the web
-    page (`FeedPage.posts`).
+    page (`FeedPage.posts`). `seen` gets the versions of every card read (`cards_load`).
     """
     actor = _viewer_actor(user)
     if actor is None:
@@ -377,7 +383,7 @@ def feed_home(
         limit=limit,
         keep=lambda card: not _hidden_card(reader, card),
         # home_ids applies the exact rule (db.home_visible_q); the Redis set's ids get it here.
-        load=_home_card_loader(user, reader, checked=not redis_on),
+        load=_home_card_loader(user, reader, checked=not redis_on, seen=seen),
     )
     chosen: list[Card] = page.posts  # type: ignore[assignment]
     if cards:

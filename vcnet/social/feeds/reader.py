@@ -27,7 +27,7 @@ from vcnet.social.models import Actor, Block, Follow, Mute, MutedWord, PageRole
 from vcnet.social.selectors.actors import word_pattern
 
 READER_SECONDS = 300
-_VERSION = 1
+_VERSION = 2
 
 
 def _key(actor_id: int) -> str:
@@ -45,6 +45,7 @@ class Reader:
     units: frozenset[int]
     big: frozenset[int]  # followed actors with more followers than fan-out serves
     words: tuple[tuple[str, bool], ...] = ()  # (folded phrase, whole word only)
+    until: float = 0.0  # when a mute or muted word runs out (epoch seconds; 0: none)
 
     @cached_property
     def authors(self) -> frozenset[int]:
@@ -115,6 +116,7 @@ def _compute(user: User, actor: Actor) -> tuple[Reader, int]:
             if end is not None:
                 ends.append(end)
     reader = Reader(
+        until=min(ends).timestamp() if ends else 0.0,
         actor_id=actor.pk,
         following=frozenset(parts["f"]),
         hidden=frozenset(parts["h"]),
@@ -143,12 +145,17 @@ def reader_for(user: User, actor: Actor) -> Reader:
 
 
 def forget_readers(actor_ids: Iterable[int]) -> None:
-    """Drop these readers' cached state (now, and again when the transaction commits)."""
+    """Drop these readers' cached state and home snapshots (now, and again when the transaction
+    commits)."""
     if not rfeed.enabled():
         return
-    keys = [_key(int(i)) for i in actor_ids if i]
+    ids = [int(i) for i in actor_ids if i]
+    keys = [_key(i) for i in ids]
     if not keys:
         return
+    from vcnet.social.feeds.snapshot import bump
+
+    bump(ids)
     rfeed.delete_objects(keys)
     if connection.in_atomic_block:
         transaction.on_commit(lambda: rfeed.delete_objects(keys))

@@ -11,6 +11,7 @@ from __future__ import annotations
 
 import datetime as dt
 import pickle
+import secrets
 from dataclasses import dataclass
 from functools import cache
 from typing import Any
@@ -25,15 +26,17 @@ SENTINEL = "0"
 ACTIVE_WINDOW = dt.timedelta(days=7)
 TTL_SECONDS = int(ACTIVE_WINDOW.total_seconds()) - 3600
 
-# KEYS: the feeds; ARGV: cap, then ids. Adds only to warm (existing) sets, then trims each;
-# returns how many sets were warm. One call per chunk of readers: one round trip, one command.
+# KEYS: the feeds; ARGV: cap, a new token, its seconds, then ids. Adds only to warm (existing)
+# sets, then trims each and gives it the token (`token_key`: home snapshots check it); returns
+# how many sets were warm. One call per chunk of readers: one round trip, one command.
 _ADD_LUA = """
 local cap = tonumber(ARGV[1])
 local warm = 0
 for k = 1, #KEYS do
   if redis.call('EXISTS', KEYS[k]) == 1 then
-    for i = 2, #ARGV do redis.call('ZADD', KEYS[k], ARGV[i], ARGV[i]) end
+    for i = 4, #ARGV do redis.call('ZADD', KEYS[k], ARGV[i], ARGV[i]) end
     redis.call('ZREMRANGEBYRANK', KEYS[k], 1, -(cap + 1))
+    redis.call('SET', KEYS[k] .. ':token', ARGV[2], 'EX', tonumber(ARGV[3]))
     warm = warm + 1
   end
 end
@@ -92,6 +95,15 @@ def home_key(actor_id: int) -> str:
     return f"vcnet:feed:home:{actor_id}"
 
 
+def token_key(key: str) -> str:
+    """A set's token: renewed by every write to the set (`feeds.snapshot` checks it)."""
+    return f"{key}:token"
+
+
+def _token() -> str:
+    return secrets.token_hex(8)
+
+
 @cache
 def _add_script_for(url: str) -> Any:
     return _client_for(url).register_script(_ADD_LUA)
@@ -112,7 +124,8 @@ def fanout(post_ids: list[int], reader_ids: list[int]) -> int:
     if not post_ids or not reader_ids:
         return 0
     keys = [home_key(reader_id) for reader_id in reader_ids]
-    return int(_add_script()(keys=keys, args=[CAP, *post_ids]) or 0)
+    args = [CAP, _token(), TTL_SECONDS, *post_ids]
+    return int(_add_script()(keys=keys, args=args) or 0)
 
 
 def remove(post_ids: list[int], reader_ids: list[int]) -> None:
@@ -120,8 +133,10 @@ def remove(post_ids: list[int], reader_ids: list[int]) -> None:
     if not post_ids or not reader_ids:
         return
     pipe = client().pipeline(transaction=False)
+    token = _token()
     for reader_id in reader_ids:
         pipe.zrem(home_key(reader_id), *post_ids)
+        pipe.set(token_key(home_key(reader_id)), token, ex=TTL_SECONDS)
     pipe.execute()
 
 
@@ -130,19 +145,38 @@ def store(actor_id: int, post_ids: list[int]) -> None:
     _warm(home_key(actor_id), post_ids, TTL_SECONDS)
 
 
+# KEYS: the set, its token; ARGV: cap, seconds, a new token, then ids. A set that existed gets the
+# new token (its content changed); a new one keeps the token a reader took before building it.
+_WARM_LUA = """
+local existed = redis.call('EXISTS', KEYS[1])
+redis.call('ZADD', KEYS[1], 0, '0')
+for i = 4, #ARGV do redis.call('ZADD', KEYS[1], ARGV[i], ARGV[i]) end
+redis.call('ZREMRANGEBYRANK', KEYS[1], 1, -(tonumber(ARGV[1]) + 1))
+redis.call('EXPIRE', KEYS[1], tonumber(ARGV[2]))
+if existed == 1 then
+  redis.call('SET', KEYS[2], ARGV[3], 'EX', tonumber(ARGV[2]))
+else
+  redis.call('SET', KEYS[2], ARGV[3], 'NX', 'EX', tonumber(ARGV[2]))
+end
+"""
+
+
+@cache
+def _warm_script_for(url: str) -> Any:
+    return _client_for(url).register_script(_WARM_LUA)
+
+
 def _warm(key: str, post_ids: list[int], ttl: int) -> None:
-    mapping: dict[str, float] = {SENTINEL: 0}
-    mapping.update({str(i): i for i in post_ids})
-    pipe = client().pipeline(transaction=True)
-    pipe.zadd(key, mapping)
-    pipe.zremrangebyrank(key, 1, -(CAP + 1))
-    pipe.expire(key, ttl)
-    pipe.execute()
+    script = _warm_script_for(settings.REDIS_URL)
+    script(keys=[key, token_key(key)], args=[CAP, ttl, _token(), *post_ids])
 
 
 def drop(actor_id: int) -> None:
     """Forget a reader's feed; the next read rebuilds it from the database."""
-    client().delete(home_key(actor_id))
+    pipe = client().pipeline(transaction=True)
+    pipe.delete(home_key(actor_id))
+    pipe.set(token_key(home_key(actor_id)), _token(), ex=TTL_SECONDS)
+    pipe.execute()
 
 
 def members(actor_id: int) -> list[int]:
@@ -160,12 +194,15 @@ AUTHOR_TTL_SECONDS = 3600
 
 def author_add(author_id: int, post_ids: list[int]) -> int:
     """Add new posts to the author's list if it is warm."""
-    script = _add_script()
-    return int(script(keys=[author_key(author_id)], args=[CAP, *post_ids]) or 0)
+    args = [CAP, _token(), AUTHOR_TTL_SECONDS, *post_ids]
+    return int(_add_script()(keys=[author_key(author_id)], args=args) or 0)
 
 
 def author_remove(author_id: int, post_ids: list[int]) -> None:
-    client().zrem(author_key(author_id), *post_ids)
+    pipe = client().pipeline(transaction=True)
+    pipe.zrem(author_key(author_id), *post_ids)
+    pipe.set(token_key(author_key(author_id)), _token(), ex=AUTHOR_TTL_SECONDS)
+    pipe.execute()
 
 
 def author_store(author_id: int, post_ids: list[int]) -> None:

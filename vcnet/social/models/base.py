@@ -4,7 +4,9 @@ A post's status card and an actor's account are cached under (id, version) by `s
 a changed row has a new version, so a card of the old one is simply never asked for again, in
 any process, whatever changed the row. `save()` and `QuerySet.update()` set a new version (except
 when they change only fields listed in `UNVERSIONED`, such as an actor's last activity); a
-change to a row shown with a post (its poll, images) touches the post (`versions_touch`).
+change to a row shown with a post (its poll, images) touches the post (`versions_touch`). With
+Redis, each new version is also mirrored there when its transaction commits (home snapshots
+compare them: `feeds.snapshot`); `update()` then reads the ids it changes first.
 """
 
 from __future__ import annotations
@@ -26,7 +28,12 @@ class VersionedQuerySet(models.QuerySet[Any]):
         unversioned: frozenset[str] = getattr(self.model, "UNVERSIONED", frozenset())
         if "version" not in kwargs and not set(kwargs) <= unversioned:
             kwargs["version"] = new_version()
-        return super().update(**kwargs)
+        if "version" not in kwargs or not _mirrored():
+            return super().update(**kwargs)
+        ids = list(self.values_list("pk", flat=True))
+        count = super().update(**kwargs)
+        _publish(self.model, dict.fromkeys(ids, kwargs["version"]))
+        return count
 
 
 class Versioned(models.Model):
@@ -47,7 +54,24 @@ class Versioned(models.Model):
             self.version = new_version()
             if fields is not None:
                 kwargs["update_fields"] = {*fields, "version"}
+            super().save(*args, **kwargs)
+            if _mirrored():
+                _publish(type(self), {self.pk: self.version})
+            return
         super().save(*args, **kwargs)
+
+
+def _mirrored() -> bool:
+    """Whether versions are mirrored in Redis (`feeds.snapshot`): with `REDIS_URL`."""
+    from vcnet.social.feeds import redis as rfeed
+
+    return rfeed.enabled()
+
+
+def _publish(model: type[models.Model], versions: dict[int, int]) -> None:
+    from vcnet.social.feeds.snapshot import publish
+
+    publish(model, versions)
 
 
 def versions_touch(model: type[models.Model], ids: list[int]) -> None:

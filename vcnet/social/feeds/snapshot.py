@@ -1,0 +1,263 @@
+"""Home-timeline snapshots: a reader's first API page served by one Redis call while nothing on it
+has changed.
+
+The first page of the API's home timeline is what clients poll. With `REDIS_URL`, its JSON is
+kept together with everything it was built from, each with the value it had then:
+
+- the version of every post and account the build read, shown or filtered out (Redis mirrors
+  the database's `version` columns: `publish` drops a changed row's mirror at once and writes its
+  new version when the transaction commits; a deleted row gets a tombstone);
+- the reader's home set and the lists of the big pages they follow (every writer of a set gives
+  it a new token: `feeds.redis`);
+- the reader's state and what they did on posts (follows, blocks, mutes, memberships, reactions,
+  bookmarks, shares: `bump` gives the reader a new token, from `feeds.reader` and the signals).
+
+A read is one round trip (MULTI: a Lua script that compares the values, and a GET of the page):
+the page is served only if each of these still has its value, else it is built as usual (and
+stored again). Tokens and the snapshot's own list are read
+before the build, so a change made during a build leaves a snapshot that no read accepts. A
+snapshot also expires when something on it changes with time: an open poll closing, a mute or
+muted word running out (`Reader.until`), at the latest after `SNAPSHOT_SECONDS`. Without Redis,
+`build` makes the same page every time and nothing is kept.
+
+The keys the script reads are named inside the snapshot, not passed as KEYS: it runs on one
+Redis server, not on a cluster.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import json
+import secrets
+import time
+from collections.abc import Iterable
+from dataclasses import dataclass
+from typing import Any
+
+from django.conf import settings
+from django.core.serializers.json import DjangoJSONEncoder
+from django.db import connection, models, transaction
+from django.http import HttpRequest
+from redis.exceptions import NoScriptError
+
+from vcnet.accounts.models import User
+from vcnet.social.feeds import redis as rfeed
+
+__all__ = ["Page", "build", "bump", "cached", "publish", "tombstone"]
+
+SNAPSHOT_SECONDS = 600
+MIRROR_SECONDS = 24 * 3600  # a missing mirror only costs a rebuild
+TOKEN_SECONDS = 24 * 3600
+_SHAPE = 2
+
+# KEYS[1]: a snapshot's list (key -> value it had); KEYS[2]: the reader's activity mark.
+# ARGV[1]: the mark's seconds. Returns 0 (something changed: build again), 1 (unchanged), or 2
+# (unchanged, and the mark was set now: record the activity). Run in MULTI with a GET of the page:
+# a big string is much slower out of Lua than out of GET.
+_CHECK_LUA = """
+local all = redis.call('HGETALL', KEYS[1])
+if #all == 0 then return 0 end
+local keys, want = {}, {}
+for i = 1, #all, 2 do
+  keys[#keys + 1] = all[i]
+  want[#want + 1] = all[i + 1]
+end
+for at = 1, #keys, 500 do
+  local upto = math.min(at + 499, #keys)
+  local now = redis.call('MGET', unpack(keys, at, upto))
+  for i = at, upto do
+    if now[i - at + 1] ~= want[i] then return 0 end
+  end
+end
+if redis.call('SET', KEYS[2], '1', 'NX', 'EX', tonumber(ARGV[1])) then return 2 end
+return 1
+"""
+_CHECK_SHA = hashlib.sha1(_CHECK_LUA.encode()).hexdigest()  # noqa: S324 (Redis names scripts so)
+
+
+@dataclass(frozen=True)
+class Page:
+    """A home timeline page as the API sends it."""
+
+    body: bytes  # the statuses' JSON
+    next_max_id: int | None
+    prev_min_id: int | None
+
+
+def _bytes() -> Any:
+    return rfeed._bytes_client_for(settings.REDIS_URL)
+
+
+def _snapshot_key(user_id: int, limit: int, origin: str) -> str:
+    """The page (b"<next max_id>,<prev min_id>\\n" + JSON); its list is at `<key>:deps`."""
+    return f"vcnet:social:home:{_SHAPE}:{user_id}:{limit}:{origin}"
+
+
+def mirror_key(model: type[models.Model], pk: int) -> str:
+    return f"vcnet:social:ver:{model._meta.label_lower}:{pk}"
+
+
+def reader_token_key(actor_id: int) -> str:
+    return f"vcnet:social:reader-token:{actor_id}"
+
+
+def touch_key(user_id: int) -> str:
+    return f"vcnet:social:touch:{user_id}"
+
+
+def _id(value: bytes | str) -> int | None:
+    return int(value) if value else None
+
+
+# --- writes: versions and tokens ----------------------------------------------------------------
+
+
+def publish(model: type[models.Model], versions: dict[int, int]) -> None:
+    """Mirror rows' new versions in Redis (a no-op without Redis).
+
+    The old mirrors go at once (a build meanwhile puts back what it read) and the new versions
+    are written when the transaction commits; a rolled-back change leaves no mirror, so the next
+    build writes the database's version again.
+    """
+    if not versions or not rfeed.enabled():
+        return
+    values = {mirror_key(model, pk): str(version) for pk, version in versions.items()}
+    _bytes().delete(*values)
+
+    def write() -> None:
+        pipe = _bytes().pipeline(transaction=False)
+        for key, value in values.items():
+            pipe.set(key, value, ex=MIRROR_SECONDS)
+        pipe.execute()
+
+    transaction.on_commit(write)
+
+
+def tombstone(model: type[models.Model], pks: Iterable[int]) -> None:
+    """A deleted row: its mirror holds "0", which no snapshot was built with."""
+    publish(model, dict.fromkeys(pks, 0))
+
+
+def bump(actor_ids: Iterable[int]) -> None:
+    """Give these readers a new token: their snapshots are not served again (now, and again when
+    the transaction commits, so a snapshot built from what it saw before the commit is not)."""
+    if not rfeed.enabled():
+        return
+    keys = [reader_token_key(int(i)) for i in actor_ids if i]
+    if not keys:
+        return
+
+    def write() -> None:
+        pipe = _bytes().pipeline(transaction=False)
+        for key in keys:
+            pipe.set(key, secrets.token_hex(8), ex=TOKEN_SECONDS)
+        pipe.execute()
+
+    write()
+    if connection.in_atomic_block:
+        transaction.on_commit(write)
+
+
+def _tokens(keys: list[str]) -> dict[str, str]:
+    """The current token of each key, giving one to keys that have none."""
+    pipe = _bytes().pipeline(transaction=False)
+    for key in keys:
+        pipe.set(key, secrets.token_hex(8), ex=TOKEN_SECONDS, nx=True)
+    pipe.mget(keys)
+    values = pipe.execute()[-1]
+    return {k: v.decode() for k, v in zip(keys, values, strict=True) if v is not None}
+
+
+# --- reads -----------------------------------------------------------------------------------
+
+
+def _origin(request: HttpRequest) -> str:
+    return request.build_absolute_uri("/")[:-1]
+
+
+def cached(request: HttpRequest, user_id: int, limit: int) -> Page | None:
+    """The reader's stored first page if nothing on it changed (None without Redis or when it
+    must be built). Records the reader's activity as `actor_touch` does."""
+    if not rfeed.enabled():
+        return None
+    from vcnet.social.middleware import TOUCH_SECONDS
+
+    key = _snapshot_key(user_id, limit, _origin(request))
+    for attempt in (1, 2):
+        pipe = _bytes().pipeline(transaction=True)
+        pipe.evalsha(_CHECK_SHA, 2, f"{key}:deps", touch_key(user_id), TOUCH_SECONDS)
+        pipe.get(key)
+        try:
+            state, stored = pipe.execute()
+            break
+        except NoScriptError:
+            if attempt == 2:
+                raise
+            _bytes().script_load(_CHECK_LUA)  # a restarted Redis forgot it
+    if not state or stored is None:
+        return None
+    if state == 2:
+        from vcnet.social.middleware import actor_touch_now
+
+        actor_touch_now(user_id)
+    head, _, body = bytes(stored).partition(b"\n")
+    next_max_id, _, prev_min_id = head.partition(b",")
+    return Page(body, _id(next_max_id), _id(prev_min_id))
+
+
+def build(request: HttpRequest, user: User, limit: int) -> Page:
+    """Build the reader's first page (as the API's home timeline) and, with Redis, store it."""
+    from vcnet.social.cards import card_seconds, statuses_from_cards
+    from vcnet.social.feeds import feed_home
+    from vcnet.social.feeds.reader import reader_for
+    from vcnet.social.models import Actor, Post
+    from vcnet.social.services.actors import actor_for_user
+
+    seen: dict[int, tuple[int, int, int]] = {}
+    redis_on = rfeed.enabled()
+    actor = actor_for_user(user)
+    tokens: dict[str, str] = {}
+    if redis_on:
+        # Tokens first, then what they guard: a change during the build leaves them renewed.
+        tokens = _tokens([reader_token_key(actor.pk)])
+        reader = reader_for(user, actor)
+        sets = [rfeed.home_key(actor.pk)] + [rfeed.author_key(p) for p in sorted(reader.big)]
+        tokens.update(_tokens([rfeed.token_key(key) for key in sets]))
+    page = feed_home(user, limit=limit, cards=True, seen=seen)
+    items = statuses_from_cards(request, user, page.cards)
+    body = json.dumps(items, cls=DjangoJSONEncoder, ensure_ascii=False).encode()
+    built = Page(body, page.next_max_id, page.prev_min_id)
+    if not redis_on:
+        return built
+
+    if len(tokens) != 2 + len(reader.big):
+        return built  # a token expired between its write and its read: store nothing
+    deps = dict(tokens)
+    mirrors: dict[str, str] = {}
+    for post_id, (version, author_id, author_version) in seen.items():
+        mirrors[mirror_key(Post, post_id)] = str(version)
+        account = mirror_key(Actor, author_id)
+        if mirrors.setdefault(account, str(author_version)) != str(author_version):
+            return built  # an author changed between two rounds of this build: store nothing
+    deps.update(mirrors)
+    now = time.time()
+    seconds = SNAPSHOT_SECONDS
+    if reader.until:
+        seconds = min(seconds, int(reader.until - now))
+    for card in page.cards:
+        for shown in (card, card.inner):
+            if shown is not None:
+                seconds = min(seconds, card_seconds(shown))
+    if seconds < 1:
+        return built
+    key = _snapshot_key(user.pk, limit, _origin(request))
+    head = f"{built.next_max_id or ''},{built.prev_min_id or ''}\n".encode()
+    pipe = _bytes().pipeline(transaction=True)  # a read sees the old page and list, or the new
+    for mirror, value in mirrors.items():  # a mirror that is there stays: it may be newer
+        pipe.set(mirror, value, ex=MIRROR_SECONDS, nx=True)
+    pipe.delete(f"{key}:deps")
+    pipe.hset(f"{key}:deps", mapping=deps)
+    pipe.expire(f"{key}:deps", seconds)
+    pipe.set(key, head + body, ex=seconds)
+    pipe.execute()
+    return built
