@@ -111,9 +111,11 @@ def _fresh_cache() -> None:
     from django.core.cache import cache
 
     from vcnet.social.cards import local_clear
+    from vcnet.social.feeds import snapshot
 
     cache.clear()
     local_clear()
+    snapshot.local_clear()
 
 
 @pytest.fixture(autouse=True)

@@ -34,7 +34,7 @@ from vcnet.core.text import fold
 from vcnet.social.feeds import redis as rfeed
 from vcnet.social.models import Actor, Bookmark, Mute, PollOption, PollVote, Post, Reaction
 
-__all__ = ["Card", "card_seconds", "cards_load", "local_clear", "statuses_from_cards"]
+__all__ = ["Card", "LocalStore", "card_seconds", "cards_load", "local_clear", "statuses_from_cards"]
 
 CARD_SECONDS = 3600
 LOCAL_ENTRIES = 20_000  # cards and accounts kept in each process's memory without Redis
@@ -49,8 +49,8 @@ def _account_key(actor_id: int, version: int) -> str:
     return f"vcnet:social:account:{_SHAPE}:{actor_id}:{version}"
 
 
-class _LocalStore:
-    """A bounded in-process LRU with expiry, for cards and accounts when there is no Redis."""
+class LocalStore:
+    """A bounded in-process LRU with expiry (cards and accounts without Redis; home snapshots)."""
 
     def __init__(self, size: int) -> None:
         self._size = size
@@ -81,12 +81,16 @@ class _LocalStore:
             while len(self._items) > self._size:
                 self._items.popitem(last=False)
 
+    def discard(self, key: str) -> None:
+        with self._lock:
+            self._items.pop(key, None)
+
     def clear(self) -> None:
         with self._lock:
             self._items.clear()
 
 
-_local = _LocalStore(LOCAL_ENTRIES)
+_local = LocalStore(LOCAL_ENTRIES)
 
 
 def _cached(keys: list[str]) -> dict[str, Any]:

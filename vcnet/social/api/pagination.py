@@ -55,10 +55,22 @@ def paged_response(
 
 
 def paged_json(
-    request: HttpRequest, body: bytes, *, next_max_id: int | None, prev_min_id: int | None
+    request: HttpRequest,
+    body: bytes,
+    *,
+    next_max_id: int | None,
+    prev_min_id: int | None,
+    gzipped: bytes | None = None,
 ) -> HttpResponse:
-    """`paged_response` for a list already encoded as JSON."""
-    response = HttpResponse(body, content_type="application/json")
+    """`paged_response` for a list already encoded as JSON (and maybe already compressed: sent
+    so to a client that accepts gzip)."""
+    if gzipped and "gzip" in request.headers.get("Accept-Encoding", ""):
+        response = HttpResponse(gzipped, content_type="application/json")
+        response["Content-Encoding"] = "gzip"
+    else:
+        response = HttpResponse(body, content_type="application/json")
+    if gzipped:
+        response["Vary"] = "Accept-Encoding"
     return _with_links(request, response, next_max_id=next_max_id, prev_min_id=prev_min_id)
 
 

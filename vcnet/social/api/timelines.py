@@ -42,7 +42,11 @@ def timeline_home(request: HttpRequest) -> HttpResponse:
             request, user, page.limit
         )
         return paged_json(
-            request, first.body, next_max_id=first.next_max_id, prev_min_id=first.prev_min_id
+            request,
+            first.body,
+            next_max_id=first.next_max_id,
+            prev_min_id=first.prev_min_id,
+            gzipped=first.gzipped,
         )
     feed = feed_home(
         user,

@@ -12,21 +12,22 @@ kept together with everything it was built from, each with the value it had then
 - the reader's state and what they did on posts (follows, blocks, mutes, memberships, reactions,
   bookmarks, shares: `bump` gives the reader a new token, from `feeds.reader` and the signals).
 
-A read is one round trip (MULTI: a Lua script that compares the values, and a GET of the page):
-the page is served only if each of these still has its value, else it is built as usual (and
-stored again). Tokens and the snapshot's own list are read
-before the build, so a change made during a build leaves a snapshot that no read accepts. A
-snapshot also expires when something on it changes with time: an open poll closing, a mute or
-muted word running out (`Reader.until`), at the latest after `SNAPSHOT_SECONDS`. Without Redis,
-`build` makes the same page every time and nothing is kept.
-
-The keys the script reads are named inside the snapshot, not passed as KEYS: it runs on one
-Redis server, not on a cluster.
+A snapshot is three keys written together (MULTI): the page, the list of (key, value) it was
+built from, and a random build id. Each web process keeps the snapshots it served lately (page
+and list, by build id: `LOCAL_ENTRIES`), so a read is one round trip that carries no page: the
+build id, the current values of the list's keys (MGET), and the reader's activity mark. The
+page is served only if the build id is the one known and every value is the one recorded, else
+it is built as usual (and stored again); a process that does not know the current build fetches
+it first. The page is also kept compressed (gzip), for the clients that accept it (the mobile
+apps): compressed once per build instead of on every response. Tokens are read before the build, so a change made during a build leaves a snapshot
+that no read accepts. A snapshot also expires when something on it changes with time: an open
+poll closing, a mute or muted word running out (`Reader.until`), at the latest after
+`SNAPSHOT_SECONDS`. Without Redis, `build` makes the same page every time and nothing is kept.
 """
 
 from __future__ import annotations
 
-import hashlib
+import gzip
 import json
 import secrets
 import time
@@ -38,41 +39,18 @@ from django.conf import settings
 from django.core.serializers.json import DjangoJSONEncoder
 from django.db import connection, models, transaction
 from django.http import HttpRequest
-from redis.exceptions import NoScriptError
 
 from vcnet.accounts.models import User
+from vcnet.social.cards import LocalStore
 from vcnet.social.feeds import redis as rfeed
 
-__all__ = ["Page", "build", "bump", "cached", "publish", "tombstone"]
+__all__ = ["Page", "build", "bump", "cached", "local_clear", "publish", "tombstone"]
 
 SNAPSHOT_SECONDS = 600
+LOCAL_ENTRIES = 1000  # snapshots each web process keeps (~45 KB each)
 MIRROR_SECONDS = 24 * 3600  # a missing mirror only costs a rebuild
 TOKEN_SECONDS = 24 * 3600
 _SHAPE = 2
-
-# KEYS[1]: a snapshot's list (key -> value it had); KEYS[2]: the reader's activity mark.
-# ARGV[1]: the mark's seconds. Returns 0 (something changed: build again), 1 (unchanged), or 2
-# (unchanged, and the mark was set now: record the activity). Run in MULTI with a GET of the page:
-# a big string is much slower out of Lua than out of GET.
-_CHECK_LUA = """
-local all = redis.call('HGETALL', KEYS[1])
-if #all == 0 then return 0 end
-local keys, want = {}, {}
-for i = 1, #all, 2 do
-  keys[#keys + 1] = all[i]
-  want[#want + 1] = all[i + 1]
-end
-for at = 1, #keys, 500 do
-  local upto = math.min(at + 499, #keys)
-  local now = redis.call('MGET', unpack(keys, at, upto))
-  for i = at, upto do
-    if now[i - at + 1] ~= want[i] then return 0 end
-  end
-end
-if redis.call('SET', KEYS[2], '1', 'NX', 'EX', tonumber(ARGV[1])) then return 2 end
-return 1
-"""
-_CHECK_SHA = hashlib.sha1(_CHECK_LUA.encode()).hexdigest()  # noqa: S324 (Redis names scripts so)
 
 
 @dataclass(frozen=True)
@@ -82,6 +60,7 @@ class Page:
     body: bytes  # the statuses' JSON
     next_max_id: int | None
     prev_min_id: int | None
+    gzipped: bytes | None = None  # the same, compressed once (clients that accept gzip)
 
 
 def _bytes() -> Any:
@@ -89,8 +68,36 @@ def _bytes() -> Any:
 
 
 def _snapshot_key(user_id: int, limit: int, origin: str) -> str:
-    """The page (b"<next max_id>,<prev min_id>\\n" + JSON); its list is at `<key>:deps`."""
+    """The page (b"<next max_id>,<prev min_id>\\n" + JSON); its list is at `<key>:deps` (with
+    the build id at field "id"), the build id alone at `<key>:id`."""
     return f"vcnet:social:home:{_SHAPE}:{user_id}:{limit}:{origin}"
+
+
+@dataclass(frozen=True, slots=True)
+class _Known:
+    """A snapshot as this process fetched it: its build, what it was built from, its page.
+
+    `asked` is what a read asks Redis in one MGET: the build id's key, the reader's activity
+    mark, then the list's keys, already encoded; `values` what the list's keys held.
+    """
+
+    build: bytes
+    asked: list[bytes]
+    values: list[bytes]
+    page: Page
+
+
+def _known(key: str, user_id: int, build: bytes, deps: dict[bytes, bytes], page: Page) -> _Known:
+    asked = [f"{key}:id".encode(), touch_key(user_id).encode(), *deps]
+    return _Known(build, asked, list(deps.values()), page)
+
+
+_local = LocalStore(LOCAL_ENTRIES)  # key -> _Known
+
+
+def local_clear() -> None:
+    """Forget the snapshots this process knows (tests start from nothing)."""
+    _local.clear()
 
 
 def mirror_key(model: type[models.Model], pk: int) -> str:
@@ -175,34 +182,51 @@ def _origin(request: HttpRequest) -> str:
     return request.build_absolute_uri("/")[:-1]
 
 
+def _fetch(key: str, user_id: int) -> _Known | None:
+    """The current snapshot at `key` (its build id, list and page, read together), if any."""
+    pipe = _bytes().pipeline(transaction=True)
+    pipe.hgetall(f"{key}:deps")
+    pipe.get(key)
+    pipe.get(f"{key}:gz")
+    deps, stored, gzipped = pipe.execute()
+    build = deps.pop(b"id", None)
+    if build is None or stored is None:
+        return None
+    head, _, body = bytes(stored).partition(b"\n")
+    next_max_id, _, prev_min_id = head.partition(b",")
+    page = Page(body, _id(next_max_id), _id(prev_min_id), gzipped)
+    return _known(key, user_id, build, deps, page)
+
+
 def cached(request: HttpRequest, user_id: int, limit: int) -> Page | None:
     """The reader's stored first page if nothing on it changed (None without Redis or when it
     must be built). Records the reader's activity as `actor_touch` does."""
     if not rfeed.enabled():
         return None
-    from vcnet.social.middleware import TOUCH_SECONDS
-
     key = _snapshot_key(user_id, limit, _origin(request))
-    for attempt in (1, 2):
-        pipe = _bytes().pipeline(transaction=True)
-        pipe.evalsha(_CHECK_SHA, 2, f"{key}:deps", touch_key(user_id), TOUCH_SECONDS)
-        pipe.get(key)
-        try:
-            state, stored = pipe.execute()
-            break
-        except NoScriptError:
-            if attempt == 2:
-                raise
-            _bytes().script_load(_CHECK_LUA)  # a restarted Redis forgot it
-    if not state or stored is None:
-        return None
-    if state == 2:
-        from vcnet.social.middleware import actor_touch_now
+    known: _Known | None = _local.get_many([key]).get(key)
+    for _attempt in (1, 2):
+        if known is None:
+            known = _fetch(key, user_id)
+            if known is None:
+                return None
+            _local.set_many({key: known}, SNAPSHOT_SECONDS)
+        build, mark, *values = _bytes().mget(known.asked)
+        if build != known.build:  # built again since this process fetched it
+            known = None
+            _local.discard(key)
+            if build is None:
+                return None
+            continue
+        if values != known.values:
+            return None  # something on the page changed: build it again
+        if mark is None:
+            from vcnet.social.middleware import TOUCH_SECONDS, actor_touch_now
 
-        actor_touch_now(user_id)
-    head, _, body = bytes(stored).partition(b"\n")
-    next_max_id, _, prev_min_id = head.partition(b",")
-    return Page(body, _id(next_max_id), _id(prev_min_id))
+            if _bytes().set(touch_key(user_id), 1, nx=True, ex=TOUCH_SECONDS):
+                actor_touch_now(user_id)
+        return known.page
+    return None
 
 
 def build(request: HttpRequest, user: User, limit: int) -> Page:
@@ -226,9 +250,9 @@ def build(request: HttpRequest, user: User, limit: int) -> Page:
     page = feed_home(user, limit=limit, cards=True, seen=seen)
     items = statuses_from_cards(request, user, page.cards)
     body = json.dumps(items, cls=DjangoJSONEncoder, ensure_ascii=False).encode()
-    built = Page(body, page.next_max_id, page.prev_min_id)
     if not redis_on:
-        return built
+        return Page(body, page.next_max_id, page.prev_min_id)
+    built = Page(body, page.next_max_id, page.prev_min_id, gzip.compress(body, mtime=0))
 
     if len(tokens) != 2 + len(reader.big):
         return built  # a token expired between its write and its read: store nothing
@@ -252,12 +276,17 @@ def build(request: HttpRequest, user: User, limit: int) -> Page:
         return built
     key = _snapshot_key(user.pk, limit, _origin(request))
     head = f"{built.next_max_id or ''},{built.prev_min_id or ''}\n".encode()
-    pipe = _bytes().pipeline(transaction=True)  # a read sees the old page and list, or the new
+    build_id = secrets.token_hex(8)
+    pipe = _bytes().pipeline(transaction=True)  # a read sees the old snapshot or the new
     for mirror, value in mirrors.items():  # a mirror that is there stays: it may be newer
         pipe.set(mirror, value, ex=MIRROR_SECONDS, nx=True)
     pipe.delete(f"{key}:deps")
-    pipe.hset(f"{key}:deps", mapping=deps)
+    pipe.hset(f"{key}:deps", mapping={**deps, "id": build_id})
     pipe.expire(f"{key}:deps", seconds)
     pipe.set(key, head + body, ex=seconds)
+    pipe.set(f"{key}:gz", built.gzipped or b"", ex=seconds)
+    pipe.set(f"{key}:id", build_id, ex=seconds)
     pipe.execute()
+    encoded = {k.encode(): v.encode() for k, v in deps.items()}
+    _local.set_many({key: _known(key, user.pk, build_id.encode(), encoded, built)}, seconds)
     return built
