@@ -7,8 +7,9 @@
    with Redis (cold: the first read builds the set from the database; warm: fanned-out sets).
 2. Fan-out of one post of the central page to its 100,000 followers with Redis (chunks of
    1,000, one pipeline each, run inline by one worker: the immediate task backend).
-3. Throughput under granian WSGI (2 workers, 2 threads each) of a bare hello view and of the
-   home-feed JSON view (bench/social/urls.py), database only and with Redis, measured with wrk.
+3. Throughput under granian WSGI (2 workers, 4 threads each, as `vcnet serve`) of a bare hello view and of the
+   home-feed JSON view (bench/social/urls.py), database only and with Redis, measured with wrk;
+   with Redis also the two floor views (a 40 KB body from Redis, and the same after one query).
 
 Prints a table and writes bench/results/social.json.
 """
@@ -58,8 +59,10 @@ def timed(fn: Any) -> float:
     return (time.perf_counter() - t0) * 1000
 
 
-def wrk(path: str, *, duration: int, lua: str | None = None) -> float:
+def wrk(path: str, *, duration: int, lua: str | None = None, gzip: bool = False) -> float:
     cmd = ["wrk", "-t2", "-c16", f"-d{duration}s"]
+    if gzip:  # as the mobile apps (OkHttp, URLSession) and browsers ask
+        cmd += ["-H", "Accept-Encoding: gzip"]
     if lua:
         cmd += ["-s", lua]
     cmd.append(f"http://127.0.0.1:{PORT}{path}")
@@ -70,7 +73,8 @@ def wrk(path: str, *, duration: int, lua: str | None = None) -> float:
     return float(re.search(r"Requests/sec:\s+([\d.]+)", out).group(1))  # type: ignore[union-attr]
 
 
-def serve(redis: bool) -> subprocess.Popen[bytes]:
+def serve(redis: bool, threads: int = 4) -> subprocess.Popen[bytes]:
+    """granian as `vcnet serve` runs it (2 workers, `threads` blocking threads each, default 4)."""
     env = {**os.environ, "DJANGO_SETTINGS_MODULE": "bench.social.settings"}
     env["SOCIAL_REQUESTS_LIMIT"] = "1000000000"
     if not redis:
@@ -83,7 +87,7 @@ def serve(redis: bool) -> subprocess.Popen[bytes]:
             "--workers",
             "2",
             "--blocking-threads",
-            "2",
+            str(threads),
             "--port",
             str(PORT),
             "--no-access-log",
@@ -116,6 +120,10 @@ def main() -> None:
     parser.add_argument("--samples", type=int, default=300)
     parser.add_argument("--duration", type=int, default=10, help="seconds per wrk run")
     parser.add_argument("--no-http", action="store_true")
+    parser.add_argument(
+        "--threads", type=int, default=4, help="blocking threads per web worker (vcnet serve: 4)"
+    )
+    parser.add_argument("--rounds", type=int, default=3, help="wrk runs per view (median)")
     parser.add_argument(
         "--patch-access", action="store_true", help="apply bench/social/patches.py (see there)"
     )
@@ -169,7 +177,7 @@ def main() -> None:
     # 1. Home feed latency: the web page's feed (posts) and the API's (status cards → JSON).
     from django.test import RequestFactory
 
-    from vcnet.social.cards import statuses_from_cards
+    from vcnet.social.cards import local_clear, statuses_from_cards
 
     request = RequestFactory().get("/api/v1/timelines/home", HTTP_HOST="127.0.0.1")
 
@@ -181,11 +189,16 @@ def main() -> None:
         for user in users[:30]:
             feeds.feed_home(user)  # warm PostgreSQL's cache and the connection
             api(user)
+        # Each process keeps the cards it built (no Redis): start both measures with none, as a
+        # process that just started.
+        local_clear()
+        api_db_ms = [timed(lambda u=u: api(u)) for u in users]
+        api_db_again_ms = [timed(lambda u=u: api(u)) for u in users]
+        local_clear()
         db_ms = [timed(lambda u=u: feeds.feed_home(u)) for u in users]
         # The same readers again, at once: what someone refreshing their feed gets (PostgreSQL's
         # pages for them are cached now; anything the app caches per reader would be too).
         db_again_ms = [timed(lambda u=u: feeds.feed_home(u)) for u in users]
-        api_db_ms = [timed(lambda u=u: api(u)) for u in users]
         page2 = []
         for u in users[:100]:
             first = feeds.feed_home(u)
@@ -195,6 +208,7 @@ def main() -> None:
     results["home_db_again"] = summary(db_again_ms)
     results["home_db_page2"] = summary(page2)
     results["api_home_db"] = summary(api_db_ms)
+    results["api_home_db_again"] = summary(api_db_again_ms)
     cold_ms = [timed(lambda u=u: feeds.feed_home(u)) for u in users]
     warm_ms = [timed(lambda u=u: feeds.feed_home(u)) for u in users]
     results["home_redis_cold"] = summary(cold_ms)
@@ -205,6 +219,20 @@ def main() -> None:
     api_warm_ms = [timed(lambda u=u: api(u)) for u in users]
     results["api_home_redis_cold"] = summary(api_cold_ms)
     results["api_home_redis_warm"] = summary(api_warm_ms)
+    # The API's first page as served (`feeds.snapshot`): the first read of each builds and
+    # stores it, the next is one Redis call while nothing on the page changed.
+    from vcnet.social.feeds import snapshot
+
+    def first_page(u: Any) -> bytes:
+        return (snapshot.cached(request, u.pk, 20) or snapshot.build(request, u, 20)).body
+
+    build_ms = [timed(lambda u=u: first_page(u)) for u in users]
+    hit_ms = [timed(lambda u=u: first_page(u)) for u in users]
+    results["api_home_snapshot_build"] = summary(build_ms)
+    results["api_home_snapshot_hit"] = summary(hit_ms)
+    results["api_snapshot_equals_cards_json"] = (
+        f"{sum(first_page(u) == api(u).encode() for u in users[:50])}/{len(users[:50])}"
+    )
     same = sum(
         [p.pk for p in feeds.feed_home(u).posts]
         == [p.pk for p in _db_home(feeds, override_settings, u).posts]
@@ -263,28 +291,108 @@ def main() -> None:
             "  return wrk.format('GET', '/home/?u=' .. ids[math.random(#ids)])\n"
             "end\n"
         )
-        http: dict[str, float] = {}
+        tokens = _tokens(users)
+        auth_lua = Path(tempfile.mkstemp(suffix=".lua")[1])
+        auth_lua.write_text(
+            "local tokens = {" + ",".join(f'"{t}"' for t in tokens) + "}\n"
+            "request = function()\n"
+            "  local h = {Authorization = 'Bearer ' .. tokens[math.random(#tokens)]}\n"
+            "  return wrk.format('GET', '/api/v1/timelines/home', h)\n"
+            "end\n"
+        )
+        # Each view measured `--rounds` times, interleaved (hello, home, the API, the floors,
+        # again), and the median taken: the machine's own noise moves runs by ±10 %.
+        rounds: dict[str, list[float]] = {}
         for redis in (False, True):
-            proc = serve(redis)
+            proc = serve(redis, args.threads)
             try:
                 label = "redis" if redis else "db"
-                wrk("/hello/", duration=2)  # warm-up
-                wrk("/home/", duration=2, lua=str(lua))
-                http[f"hello_{label}"] = wrk("/hello/", duration=args.duration)
-                http[f"home_{label}"] = wrk("/home/", duration=args.duration, lua=str(lua))
+                u = users[0].pk
+                views: dict[str, tuple[str, str | None, bool]] = {
+                    f"hello_{label}": ("/hello/", None, False),
+                    f"home_{label}": ("/home/", str(lua), False),
+                    f"api_{label}": ("/", str(auth_lua), False),
+                }
+                if redis:
+                    # Clients that accept gzip get the snapshot's compressed copy.
+                    views["home_redis_gzip"] = ("/home/", str(lua), True)
+                    views["api_redis_gzip"] = ("/", str(auth_lua), True)
+                    # The ceiling: any view's cost beyond hello (see urls.py).
+                    views["floor_redis"] = ("/floor/redis/", None, False)
+                    views["floor_query"] = (f"/floor/query/?u={u}", None, False)
+                for path, script, gz in views.values():  # warm-up: every reader's page built
+                    wrk(path, duration=3, lua=script, gzip=gz)
+                for _round in range(args.rounds):
+                    for name, (path, script, gz) in views.items():
+                        rounds.setdefault(name, []).append(
+                            wrk(path, duration=args.duration, lua=script, gzip=gz)
+                        )
             finally:
                 proc.terminate()
                 proc.wait(10)
-        http["ratio_db"] = round(http["home_db"] / http["hello_db"], 3)
-        http["ratio_redis"] = round(http["home_redis"] / http["hello_redis"], 3)
+        http = {name: round(statistics.median(values), 1) for name, values in rounds.items()}
+        for name, top in (
+            ("ratio_db", ("home_db", "hello_db")),
+            ("ratio_redis", ("home_redis", "hello_redis")),
+            ("ratio_api_db", ("api_db", "hello_db")),
+            ("ratio_api_redis", ("api_redis", "hello_redis")),
+            ("ratio_redis_gzip", ("home_redis_gzip", "hello_redis")),
+            ("ratio_api_redis_gzip", ("api_redis_gzip", "hello_redis")),
+            ("ratio_floor_redis", ("floor_redis", "hello_redis")),
+            ("ratio_floor_query", ("floor_query", "hello_redis")),
+        ):
+            http[name] = round(http[top[0]] / http[top[1]], 3)
+        # Per round too (hello and home measured seconds apart), to show the spread.
+        http["ratio_redis_rounds"] = [  # type: ignore[assignment]
+            round(h / w, 3)
+            for h, w in zip(rounds["home_redis"], rounds["hello_redis"], strict=True)
+        ]
+        http["threads_per_worker"] = args.threads
         results["http_req_per_s"] = http
         lua.unlink()
+        auth_lua.unlink()
+        _tokens_drop()
     print(json.dumps(results, indent=2, ensure_ascii=False))
     results["load_average_at_end"] = os.getloadavg()
     suffix = "-patched" if args.patch_access else ""
     out = ROOT / f"bench/results/social{suffix}.json"
     out.write_text(json.dumps(results, indent=2, ensure_ascii=False) + "\n")
     print(f"Wrote {out.relative_to(ROOT)}; settings.REDIS_URL={settings.REDIS_URL}")
+
+
+_APP = "Bench: home timeline"
+
+
+def _tokens(users: list[Any]) -> list[str]:
+    """An OAuth access token (scope read) for each sampled reader, for the real endpoint."""
+    import datetime as dt
+    import secrets
+
+    from django.utils import timezone
+    from oauth2_provider.models import get_access_token_model, get_application_model
+
+    _tokens_drop()
+    app = get_application_model().objects.create(
+        name=_APP,
+        client_type="confidential",
+        authorization_grant_type="authorization-code",
+        redirect_uris="http://127.0.0.1/callback",
+    )
+    expires = timezone.now() + dt.timedelta(hours=2)
+    rows = [
+        get_access_token_model()(
+            user=u, application=app, token=secrets.token_urlsafe(24), scope="read", expires=expires
+        )
+        for u in users
+    ]
+    get_access_token_model().objects.bulk_create(rows)
+    return [str(r.token) for r in rows]
+
+
+def _tokens_drop() -> None:
+    from oauth2_provider.models import get_application_model
+
+    get_application_model().objects.filter(name=_APP).delete()
 
 
 def _db_home(feeds: Any, override_settings: Any, user: Any) -> Any:

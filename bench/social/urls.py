@@ -1,21 +1,27 @@
 """The benchmark's endpoints: /hello/ (bare JSON) and /home/?u=<user id> (home feed as JSON).
 
+Two more show what any view costs beyond hello on the same server (the ceiling of the ratio):
+With Redis, /floor/redis/ answers a 40 KB body (a home page's size) read from Redis; /floor/query/?u=<id>
+the same after one primary-key query (raw SQL) to PostgreSQL.
+
 The home view is GET /api/v1/timelines/home without its OAuth token (the load generator needs no
-login: the user comes by id): the same `feed_home` with status cards and the same Mastodon JSON
-(`statuses_from_cards`, with the viewer's state) and the same Link header.
+login: the user comes by id): the same first page (`feeds.snapshot`: the stored page while
+nothing on it changed, else `feed_home` with status cards and `statuses_from_cards`) and the
+same Link header. `run.py` also measures the real endpoint with tokens.
 """
 
 from __future__ import annotations
 
 import os
 
-from django.http import HttpRequest, JsonResponse
-from django.urls import path
+from django.conf import settings
+from django.db import connection
+from django.http import HttpRequest, HttpResponse, JsonResponse
+from django.urls import include, path
 
 from vcnet.accounts.models import User
-from vcnet.social.api.pagination import paged_response
-from vcnet.social.cards import statuses_from_cards
-from vcnet.social.feeds import feed_home
+from vcnet.social.api.pagination import paged_json
+from vcnet.social.feeds import snapshot
 
 if os.environ.get("BENCH_PATCH_ACCESS"):
     from bench.social.patches import apply
@@ -27,15 +33,48 @@ def hello(request: HttpRequest) -> JsonResponse:
     return JsonResponse({"hello": "xin chào"})
 
 
-def home(request: HttpRequest) -> JsonResponse:
-    user = User.objects.get(pk=int(request.GET["u"]))
-    page = feed_home(user, limit=20, cards=True)
-    return paged_response(
+def _blob() -> bytes:
+    from vcnet.social.feeds import redis as rfeed
+
+    client = rfeed._bytes_client_for(settings.REDIS_URL)
+    key = "vcnet:bench:floor"
+    body = client.get(key)
+    if body is None:
+        body = b"[" + b",".join([b'{"content":"' + b"x" * 1990 + b'"}'] * 20) + b"]"
+        client.set(key, body)
+    return bytes(body)
+
+
+def floor_redis(request: HttpRequest) -> HttpResponse:
+    return HttpResponse(_blob(), content_type="application/json")
+
+
+def floor_query(request: HttpRequest) -> HttpResponse:
+    with connection.cursor() as cursor:
+        sql = f"SELECT id FROM {User._meta.db_table} WHERE id = %s"  # noqa: S608
+        cursor.execute(sql, [int(request.GET["u"])])
+        cursor.fetchone()
+    return HttpResponse(_blob(), content_type="application/json")
+
+
+def home(request: HttpRequest) -> HttpResponse:
+    user_id = int(request.GET["u"])
+    page = snapshot.cached(request, user_id, 20)
+    if page is None:
+        page = snapshot.build(request, User.objects.get(pk=user_id), 20)
+    return paged_json(
         request,
-        statuses_from_cards(request, user, page.cards),
+        page.body,
         next_max_id=page.next_max_id,
         prev_min_id=page.prev_min_id,
+        gzipped=page.gzipped,
     )
 
 
-urlpatterns = [path("hello/", hello), path("home/", home)]
+urlpatterns = [
+    path("hello/", hello),
+    path("home/", home),
+    path("floor/redis/", floor_redis),
+    path("floor/query/", floor_query),
+    path("", include("vcnet.urls")),  # the real /api/v1/timelines/home, with a token
+]
