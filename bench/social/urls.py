@@ -5,9 +5,9 @@ With Redis, /floor/redis/ answers a 40 KB body (a home page's size) read from Re
 the same after one primary-key query (raw SQL) to PostgreSQL.
 
 The home view is GET /api/v1/timelines/home without its OAuth token (the load generator needs no
-login: the user comes by id): the same first page (`feeds.snapshot`: the stored page while
-nothing on it changed, else `feed_home` with status cards and `statuses_from_cards`) and the
-same Link header. `run.py` also measures the real endpoint with tokens.
+login: the user comes by id): the API's own `home_first_page` (`feeds.snapshot`: the stored
+page while nothing on it changed, else `feed_home` with status cards and `statuses_from_cards`),
+with the same Link header. `run.py` also measures the real endpoint with tokens.
 """
 
 from __future__ import annotations
@@ -20,8 +20,7 @@ from django.http import HttpRequest, HttpResponse, JsonResponse
 from django.urls import include, path
 
 from vcnet.accounts.models import User
-from vcnet.social.api.pagination import paged_json
-from vcnet.social.feeds import snapshot
+from vcnet.social.api.timelines import home_first_page
 
 if os.environ.get("BENCH_PATCH_ACCESS"):
     from bench.social.patches import apply
@@ -59,16 +58,7 @@ def floor_query(request: HttpRequest) -> HttpResponse:
 
 def home(request: HttpRequest) -> HttpResponse:
     user_id = int(request.GET["u"])
-    page = snapshot.cached(request, user_id, 20)
-    if page is None:
-        page = snapshot.build(request, User.objects.get(pk=user_id), 20)
-    return paged_json(
-        request,
-        page.body,
-        next_max_id=page.next_max_id,
-        prev_min_id=page.prev_min_id,
-        gzipped=page.gzipped,
-    )
+    return home_first_page(request, user_id, 20, lambda: User.objects.get(pk=user_id))
 
 
 urlpatterns = [

@@ -2,8 +2,11 @@
 
 from __future__ import annotations
 
+from collections.abc import Callable
+
 from django.http import HttpRequest, HttpResponse, JsonResponse
 
+from vcnet.accounts.models import User
 from vcnet.core.text import fold
 from vcnet.social.api import serializers as s
 from vcnet.social.api.common import OPTIONAL_AUTH, me, viewer
@@ -32,22 +35,27 @@ def _answer(request: HttpRequest, feed: FeedPage) -> JsonResponse:
     )
 
 
+def home_first_page(
+    request: HttpRequest, user_id: int, limit: int, user: Callable[[], User]
+) -> HttpResponse:
+    """The home timeline's first page, what clients poll: the reader's snapshot while nothing on
+    it changed (one Redis call, `feeds.snapshot`), else built; `user` is called only then."""
+    first = snapshot.cached(request, user_id, limit) or snapshot.build(request, user(), limit)
+    return paged_json(
+        request,
+        first.body,
+        next_max_id=first.next_max_id,
+        prev_min_id=first.prev_min_id,
+        gzipped=first.gzipped,
+    )
+
+
 @router.get("/timelines/home", summary="Home timeline (Mastodon)")
 def timeline_home(request: HttpRequest) -> HttpResponse:
     page = page_params(request)
     user = me(request)
     if page.max_id is None and page.since_id is None and page.min_id is None:
-        # The first page, what clients poll: one Redis call while nothing on it changed.
-        first = snapshot.cached(request, user.pk, page.limit) or snapshot.build(
-            request, user, page.limit
-        )
-        return paged_json(
-            request,
-            first.body,
-            next_max_id=first.next_max_id,
-            prev_min_id=first.prev_min_id,
-            gzipped=first.gzipped,
-        )
+        return home_first_page(request, user.pk, page.limit, lambda: user)
     feed = feed_home(
         user,
         max_id=page.max_id,
