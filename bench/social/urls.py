@@ -14,7 +14,6 @@ from __future__ import annotations
 
 import os
 
-from django.conf import settings
 from django.db import connection
 from django.http import HttpRequest, HttpResponse, JsonResponse
 from django.urls import include, path
@@ -35,7 +34,7 @@ def hello(request: HttpRequest) -> JsonResponse:
 def _blob() -> bytes:
     from vcnet.social.feeds import redis as rfeed
 
-    client = rfeed._bytes_client_for(settings.REDIS_URL)
+    client = rfeed.raw_client()
     key = "vcnet:bench:floor"
     body = client.get(key)
     if body is None:

@@ -17,13 +17,11 @@ import time
 from collections.abc import Iterator
 from contextlib import contextmanager
 from contextvars import ContextVar
-from functools import cache as cache_for_url
 
-import redis as redis_lib
-from django.conf import settings
 from django.core.cache import cache
 from django.utils.translation import ngettext
 
+from vcnet.core import redis_client
 from vcnet.core.errors import DomainError
 
 __all__ = [
@@ -112,7 +110,7 @@ def rate_limit_hits(keys: list[str], *, limit: int, window: int) -> int:
     bucket = int(now // window)
     cache_keys = [_cache_key(key, window, bucket) for key in keys]
     timeout = window + 1
-    if getattr(settings, "REDIS_URL", None):
+    if redis_client.enabled():
         counts = _redis_incr(cache_keys, timeout)
     else:
         counts = [_cache_incr(cache_key, timeout) for cache_key in cache_keys]
@@ -130,13 +128,8 @@ def _cache_incr(cache_key: str, timeout: int) -> int:
         return 1
 
 
-@cache_for_url
-def _redis_for(url: str) -> redis_lib.Redis:
-    return redis_lib.Redis.from_url(url)
-
-
 def _redis_incr(cache_keys: list[str], timeout: int) -> list[int]:
-    pipe = _redis_for(settings.REDIS_URL).pipeline(transaction=False)
+    pipe = redis_client.raw_client().pipeline(transaction=False)
     for cache_key in cache_keys:
         pipe.incr(f"vcnet:{cache_key}")
         pipe.expire(f"vcnet:{cache_key}", timeout, nx=True)

@@ -34,7 +34,18 @@ from vcnet.core.text import fold
 from vcnet.social.feeds import redis as rfeed
 from vcnet.social.models import Actor, Bookmark, Mute, PollOption, PollVote, Post, Reaction
 
-__all__ = ["Card", "LocalStore", "card_seconds", "cards_load", "local_clear", "statuses_from_cards"]
+__all__ = [
+    "Card",
+    "LocalStore",
+    "Seen",
+    "card_seconds",
+    "cards_load",
+    "local_clear",
+    "statuses_from_cards",
+]
+
+# What a build read: (post version, author id, author version) by post id (`cards_load`).
+Seen = dict[int, tuple[int, int, int]]
 
 CARD_SECONDS = 3600
 LOCAL_ENTRIES = 20_000  # cards and accounts kept in each process's memory without Redis
@@ -238,9 +249,7 @@ def _get(versions: dict[int, tuple[int, int]]) -> dict[int, Card]:
     return found
 
 
-def cards_load(
-    ids: list[int], seen: dict[int, tuple[int, int, int]] | None = None
-) -> dict[int, Card]:
+def cards_load(ids: list[int], seen: Seen | None = None) -> dict[int, Card]:
     """Cards of these posts and of the posts they share or quote (`inner` set on a share).
 
     `seen` gets (post version, author id, author version) of every card loaded, by post id.

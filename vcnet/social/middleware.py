@@ -20,23 +20,28 @@ def _touch_key(user_id: int) -> str:
 
 def actor_touch(user: User) -> None:
     """Record that the person is active (at most once every 5 minutes): fan-out only reaches them then."""
+    actor_touch_id(user.pk)
+
+
+def actor_touch_id(user_id: int) -> None:
+    """`actor_touch` by the person's user id (home snapshots read the mark themselves)."""
     from vcnet.social.feeds import redis as rfeed
 
-    if rfeed.enabled():  # the mark that home snapshots set too (`feeds.snapshot`)
+    if rfeed.enabled():  # the mark is also read by home snapshots (`feeds.snapshot`)
         from vcnet.social.feeds.snapshot import touch_key
 
-        if rfeed.client().set(touch_key(user.pk), 1, nx=True, ex=TOUCH_SECONDS):
-            actor_touch_now(user.pk)
+        if rfeed.client().set(touch_key(user_id), 1, nx=True, ex=TOUCH_SECONDS):
+            _write(user_id)
         return
-    key = _touch_key(user.pk)
+    key = _touch_key(user_id)
     if cache.get(key):
         return
-    actor_touch_now(user.pk)
+    _write(user_id)
     cache.set(key, 1, TOUCH_SECONDS)
 
 
-def actor_touch_now(user_id: int) -> None:
-    """Write the person's last activity (`last_active_at` is unversioned: no card changes)."""
+def _write(user_id: int) -> None:
+    """The person's last activity (`last_active_at` is unversioned: no card changes)."""
     Actor.objects.filter(user_id=user_id).update(last_active_at=timezone.now())
 
 

@@ -23,7 +23,7 @@ from vcnet.social.feeds.reader import Reader, reader_for
 from vcnet.social.models import Actor, Group, Post, PostState, Visibility
 
 if TYPE_CHECKING:
-    from vcnet.social.cards import Card
+    from vcnet.social.cards import Card, Seen
 
 __all__ = [
     "FeedPage",
@@ -197,7 +197,7 @@ def _home_card_loader(
     reader: Reader,
     *,
     checked: bool,
-    seen: dict[int, tuple[int, int, int]] | None = None,
+    seen: Seen | None = None,
 ) -> Callable[[list[int]], list[Card]]:
     """Ids → cards the reader may see, as `posts_hydrate` decides for posts.
 
@@ -338,7 +338,7 @@ def feed_home(
     min_id: int | None = None,
     limit: int = 20,
     cards: bool = False,
-    seen: dict[int, tuple[int, int, int]] | None = None,
+    seen: Seen | None = None,
 ) -> FeedPage:
     """The reader's own posts and those of the people and pages they follow, newest first.
 

@@ -16,8 +16,9 @@ from dataclasses import dataclass
 from functools import cache
 from typing import Any
 
-import redis as redis_lib
 from django.conf import settings
+
+from vcnet.core import redis_client
 
 CAP = 400
 SENTINEL = "0"
@@ -44,24 +45,9 @@ return warm
 """
 
 
-def enabled() -> bool:
-    """True when REDIS_URL is configured."""
-    return bool(getattr(settings, "REDIS_URL", None))
-
-
-@cache
-def _client_for(url: str) -> redis_lib.Redis:
-    return redis_lib.Redis.from_url(url, decode_responses=True)
-
-
-def client() -> redis_lib.Redis:
-    """The shared Redis client (one connection pool per URL)."""
-    return _client_for(settings.REDIS_URL)
-
-
-@cache
-def _bytes_client_for(url: str) -> redis_lib.Redis:
-    return redis_lib.Redis.from_url(url)
+enabled = redis_client.enabled
+client = redis_client.text_client  # the shared client, replies decoded
+raw_client = redis_client.raw_client  # the same, replies as bytes
 
 
 def get_objects(keys: list[str]) -> dict[str, Any]:
@@ -72,7 +58,7 @@ def get_objects(keys: list[str]) -> dict[str, Any]:
     """
     if not keys:
         return {}
-    values: list[bytes | None] = _bytes_client_for(settings.REDIS_URL).mget(keys)  # type: ignore[assignment]
+    values: list[bytes | None] = raw_client().mget(keys)  # type: ignore[assignment]
     return {k: pickle.loads(v) for k, v in zip(keys, values, strict=True) if v is not None}  # noqa: S301
 
 
@@ -80,7 +66,7 @@ def set_objects(values: dict[str, Any], seconds: int) -> None:
     """Store pickled values for `seconds`, in one pipeline."""
     if not values:
         return
-    pipe = _bytes_client_for(settings.REDIS_URL).pipeline(transaction=False)
+    pipe = raw_client().pipeline(transaction=False)
     for key, value in values.items():
         pipe.set(key, pickle.dumps(value, protocol=pickle.HIGHEST_PROTOCOL), ex=seconds)
     pipe.execute()
@@ -88,7 +74,7 @@ def set_objects(values: dict[str, Any], seconds: int) -> None:
 
 def delete_objects(keys: list[str]) -> None:
     if keys:
-        _bytes_client_for(settings.REDIS_URL).delete(*keys)
+        raw_client().delete(*keys)
 
 
 def home_key(actor_id: int) -> str:
@@ -106,7 +92,7 @@ def _token() -> str:
 
 @cache
 def _add_script_for(url: str) -> Any:
-    return _client_for(url).register_script(_ADD_LUA)
+    return client().register_script(_ADD_LUA)  # `url`: one registration per server
 
 
 def _add_script() -> Any:
@@ -163,7 +149,7 @@ end
 
 @cache
 def _warm_script_for(url: str) -> Any:
-    return _client_for(url).register_script(_WARM_LUA)
+    return client().register_script(_WARM_LUA)
 
 
 def _warm(key: str, post_ids: list[int], ttl: int) -> None:

@@ -35,13 +35,12 @@ from collections.abc import Iterable
 from dataclasses import dataclass
 from typing import Any
 
-from django.conf import settings
 from django.core.serializers.json import DjangoJSONEncoder
 from django.db import connection, models, transaction
 from django.http import HttpRequest
 
 from vcnet.accounts.models import User
-from vcnet.social.cards import LocalStore
+from vcnet.social.cards import LocalStore, Seen
 from vcnet.social.feeds import redis as rfeed
 
 __all__ = ["Page", "build", "bump", "cached", "local_clear", "publish", "tombstone"]
@@ -61,10 +60,6 @@ class Page:
     next_max_id: int | None
     prev_min_id: int | None
     gzipped: bytes | None = None  # the same, compressed once (clients that accept gzip)
-
-
-def _bytes() -> Any:
-    return rfeed._bytes_client_for(settings.REDIS_URL)
 
 
 def _snapshot_key(user_id: int, limit: int, origin: str) -> str:
@@ -129,10 +124,10 @@ def publish(model: type[models.Model], versions: dict[int, int]) -> None:
     if not versions or not rfeed.enabled():
         return
     values = {mirror_key(model, pk): str(version) for pk, version in versions.items()}
-    _bytes().delete(*values)
+    rfeed.raw_client().delete(*values)
 
     def write() -> None:
-        pipe = _bytes().pipeline(transaction=False)
+        pipe = rfeed.raw_client().pipeline(transaction=False)
         for key, value in values.items():
             pipe.set(key, value, ex=MIRROR_SECONDS)
         pipe.execute()
@@ -155,7 +150,7 @@ def bump(actor_ids: Iterable[int]) -> None:
         return
 
     def write() -> None:
-        pipe = _bytes().pipeline(transaction=False)
+        pipe = rfeed.raw_client().pipeline(transaction=False)
         for key in keys:
             pipe.set(key, secrets.token_hex(8), ex=TOKEN_SECONDS)
         pipe.execute()
@@ -167,7 +162,7 @@ def bump(actor_ids: Iterable[int]) -> None:
 
 def _tokens(keys: list[str]) -> dict[str, str]:
     """The current token of each key, giving one to keys that have none."""
-    pipe = _bytes().pipeline(transaction=False)
+    pipe = rfeed.raw_client().pipeline(transaction=False)
     for key in keys:
         pipe.set(key, secrets.token_hex(8), ex=TOKEN_SECONDS, nx=True)
     pipe.mget(keys)
@@ -184,7 +179,7 @@ def _origin(request: HttpRequest) -> str:
 
 def _fetch(key: str, user_id: int) -> _Known | None:
     """The current snapshot at `key` (its build id, list and page, read together), if any."""
-    pipe = _bytes().pipeline(transaction=True)
+    pipe = rfeed.raw_client().pipeline(transaction=True)
     pipe.hgetall(f"{key}:deps")
     pipe.get(key)
     pipe.get(f"{key}:gz")
@@ -211,7 +206,7 @@ def cached(request: HttpRequest, user_id: int, limit: int) -> Page | None:
             if known is None:
                 return None
             _local.set_many({key: known}, SNAPSHOT_SECONDS)
-        build, mark, *values = _bytes().mget(known.asked)
+        build, mark, *values = rfeed.raw_client().mget(known.asked)
         if build != known.build:  # built again since this process fetched it
             known = None
             _local.discard(key)
@@ -220,11 +215,10 @@ def cached(request: HttpRequest, user_id: int, limit: int) -> Page | None:
             continue
         if values != known.values:
             return None  # something on the page changed: build it again
-        if mark is None:
-            from vcnet.social.middleware import TOUCH_SECONDS, actor_touch_now
+        if mark is None:  # not recorded in the last 5 minutes
+            from vcnet.social.middleware import actor_touch_id
 
-            if _bytes().set(touch_key(user_id), 1, nx=True, ex=TOUCH_SECONDS):
-                actor_touch_now(user_id)
+            actor_touch_id(user_id)
         return known.page
     return None
 
@@ -237,16 +231,19 @@ def build(request: HttpRequest, user: User, limit: int) -> Page:
     from vcnet.social.models import Actor, Post
     from vcnet.social.services.actors import actor_for_user
 
-    seen: dict[int, tuple[int, int, int]] = {}
+    seen: Seen = {}
     redis_on = rfeed.enabled()
     actor = actor_for_user(user)
     tokens: dict[str, str] = {}
+    asked: list[str] = []
     if redis_on:
         # Tokens first, then what they guard: a change during the build leaves them renewed.
-        tokens = _tokens([reader_token_key(actor.pk)])
+        asked = [reader_token_key(actor.pk)]
+        tokens = _tokens(asked)
         reader = reader_for(user, actor)
         sets = [rfeed.home_key(actor.pk)] + [rfeed.author_key(p) for p in sorted(reader.big)]
-        tokens.update(_tokens([rfeed.token_key(key) for key in sets]))
+        asked += [rfeed.token_key(key) for key in sets]
+        tokens.update(_tokens(asked[1:]))
     page = feed_home(user, limit=limit, cards=True, seen=seen)
     items = statuses_from_cards(request, user, page.cards)
     body = json.dumps(items, cls=DjangoJSONEncoder, ensure_ascii=False).encode()
@@ -254,7 +251,7 @@ def build(request: HttpRequest, user: User, limit: int) -> Page:
         return Page(body, page.next_max_id, page.prev_min_id)
     built = Page(body, page.next_max_id, page.prev_min_id, gzip.compress(body, mtime=0))
 
-    if len(tokens) != 2 + len(reader.big):
+    if len(tokens) != len(asked):
         return built  # a token expired between its write and its read: store nothing
     deps = dict(tokens)
     mirrors: dict[str, str] = {}
@@ -277,11 +274,12 @@ def build(request: HttpRequest, user: User, limit: int) -> Page:
     key = _snapshot_key(user.pk, limit, _origin(request))
     head = f"{built.next_max_id or ''},{built.prev_min_id or ''}\n".encode()
     build_id = secrets.token_hex(8)
-    pipe = _bytes().pipeline(transaction=True)  # a read sees the old snapshot or the new
+    pipe = rfeed.raw_client().pipeline(transaction=True)  # a read sees the old snapshot or the new
     for mirror, value in mirrors.items():  # a mirror that is there stays: it may be newer
         pipe.set(mirror, value, ex=MIRROR_SECONDS, nx=True)
     pipe.delete(f"{key}:deps")
-    pipe.hset(f"{key}:deps", mapping={**deps, "id": build_id})
+    fields: dict[Any, Any] = {**deps, "id": build_id}
+    pipe.hset(f"{key}:deps", mapping=fields)
     pipe.expire(f"{key}:deps", seconds)
     pipe.set(key, head + body, ex=seconds)
     pipe.set(f"{key}:gz", built.gzipped or b"", ex=seconds)

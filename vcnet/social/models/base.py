@@ -50,15 +50,14 @@ class Versioned(models.Model):
 
     def save(self, *args: Any, **kwargs: Any) -> None:
         fields = kwargs.get("update_fields")
-        if fields is None or not set(fields) <= self.UNVERSIONED:
+        versioned = fields is None or not set(fields) <= self.UNVERSIONED
+        if versioned:
             self.version = new_version()
             if fields is not None:
                 kwargs["update_fields"] = {*fields, "version"}
-            super().save(*args, **kwargs)
-            if _mirrored():
-                _publish(type(self), {self.pk: self.version})
-            return
         super().save(*args, **kwargs)
+        if versioned and _mirrored():
+            _publish(type(self), {self.pk: self.version})
 
 
 def _mirrored() -> bool:
